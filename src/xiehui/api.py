@@ -1,0 +1,14 @@
+"""The data port `/api/v1` (004 §10): one NinjaAPI, each domain mounts its router.
+
+Errors are RFC 9457 problem details (`application/problem+json`) with a
+stable `code` and the Chinese message in `detail`; every operation declares
+the error responses it can give (core/api.py: ERRORS).
+"""
+
+from __future__ import annotations
+
+from xiehui.core.api import build_api
+from xiehui.registry.api import router as registry_router
+
+api = build_api()
+api.add_router("/", registry_router)

@@ -1,0 +1,143 @@
+"""The API's shared parts: the NinjaAPI factory, problem details, authentication, pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, django_auth
+
+from . import services
+from .errors import ApplicationError
+from .models import User
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with a stable machine code and the Chinese message."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+# Declared on every operation so that clients (and schemathesis) know every error shape.
+ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+TITLES = {400: "请求无效", 401: "未认证", 403: "无权访问", 404: "未找到", 409: "冲突", 422: "输入校验未通过",
+          429: "请求过于频繁", 500: "服务器错误"}
+
+
+def problem(request: HttpRequest, *, status: int, detail: str, code: str, field: str | None = None,
+            errors: list[dict[str, Any]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
+                            "detail": detail, "code": code}
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = errors
+    response = HttpResponse(JSONRenderer().render(request, body, response_status=status), status=status,
+                            content_type=PROBLEM_TYPE)
+    return response
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer xh_…` personal tokens (core.ApiToken)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def session_auth(request: HttpRequest) -> Any:
+    """Session login; officer roles must have passed two-factor verification."""
+    user = django_auth(request)
+    if user and getattr(user, "requires_two_factor", False) and not user.is_verified():
+        return None
+    return user
+
+
+AUTH = [BearerToken(), session_auth]
+
+
+def optional_actor(request: HttpRequest) -> User | AnonymousUser:
+    """For public endpoints: the token's or session's user if any, else anonymous."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = services.api_token_authenticate(header[7:].strip())
+        if user is None:
+            raise AuthenticationError()
+        return user
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if getattr(user, "requires_two_factor", False) and not user.is_verified():
+            return AnonymousUser()
+        return user
+    return AnonymousUser()
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="协会 数据端口 xiehui data port",
+        version="1",
+        description=(
+            "行业协会商会登记、公开与信用数据端口（004 第10条）。公开数据无需凭证；"
+            "登记和变更操作使用会话或 Bearer 令牌认证。错误采用 RFC 9457 problem details。"
+        ),
+        urls_namespace="api-v1",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+
+    @api.exception_handler(ApplicationError)
+    def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        errors = exc.extra.get("findings") or exc.extra.get("errors")
+        return problem(request, status=exc.status, detail=exc.message, code=exc.code, field=exc.field, errors=errors)
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"location": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", ""), "type": e.get("type")}
+            for e in exc.errors
+        ]
+        where = "；".join(f"{e['location']}: {e['message']}" for e in errors[:5])
+        return problem(request, status=422, detail=f"输入校验未通过：{where}", code="validation_error", errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(request, status=401, detail="需要登录或有效的访问令牌", code="unauthenticated")
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "bad_request", 403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        detail = "请求体不是有效的 JSON" if exc.status_code == 400 else str(exc)
+        return problem(request, status=exc.status_code, detail=detail, code=code)
+
+    @api.exception_handler(Http404)
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(request, status=404, detail="未找到", code="not_found")
+
+    if not settings.DEBUG:
+        @api.exception_handler(Exception)
+        def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+            return problem(request, status=500, detail="服务器内部错误，请稍后重试", code="server_error")
+
+    return api
+
+
+class PageMeta(Schema):
+    count: int
+    count_exact: bool
+    limit: int
+    offset: int

@@ -1,0 +1,23 @@
+"""Reads of the code tables and the audit log."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import AuditEntry, Industry, Region
+
+
+def region_choices_for_province(prefix: str = "37") -> QuerySet[Region]:
+    return Region.objects.filter(code__startswith=prefix).order_by("code")
+
+
+def region_get(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def industry_divisions() -> QuerySet[Industry]:
+    return Industry.objects.filter(kind=Industry.Kind.DIVISION).select_related("section").order_by("code")
+
+
+def audit_trail(*, object_type: str, object_id: str, limit: int = 200) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("-seq")[:limit]

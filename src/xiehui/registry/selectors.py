@@ -1,0 +1,277 @@
+"""Reads of the register, scoped by the acting user (conventions: selectors take the actor).
+
+Visibility is decided here and nowhere else:
+- the public register (every organisation, every status) is visible to anyone;
+- an officer's console reaches bodies whose authority is within the officer's
+  region prefix; deciding (approvals, changes) needs the exact authority;
+- association staff reach their own association only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+
+from xiehui.core.errors import NotFound
+from xiehui.core.models import Industry, Level, Region, Role, User
+
+from . import rules, search
+from .models import (
+    ApplicationStatus,
+    ChangeFiling,
+    FilingStatus,
+    Organization,
+    OrganizationStatus,
+    RegistrationApplication,
+)
+from .validators import clean_id_number  # noqa: F401  (re-exported for faces)
+
+Actor = User | AnonymousUser | None
+COUNT_CAP = 10_000
+
+
+def is_officer(actor: Actor) -> bool:
+    return actor is not None and actor.is_authenticated and getattr(actor, "role", None) == Role.OFFICER
+
+
+def officer_prefix(actor: Actor) -> str | None:
+    return actor.jurisdiction_prefix if is_officer(actor) else None  # type: ignore[union-attr]
+
+
+def officer_decides(actor: Actor, *, authority_region_id: str, level: str) -> bool:
+    """Only the registering authority itself decides (same region and level)."""
+    return (
+        is_officer(actor)
+        and actor.jurisdiction_region_id == authority_region_id  # type: ignore[union-attr]
+        and actor.jurisdiction_level == level  # type: ignore[union-attr]
+    )
+
+
+def staff_organization(actor: Actor) -> Organization | None:
+    if actor is None or not actor.is_authenticated or getattr(actor, "role", None) != Role.STAFF:
+        return None
+    assignment = getattr(actor, "staff_assignment", None)
+    return assignment.organization if assignment is not None else None
+
+
+def staff_of(actor: Actor, organization: Organization) -> bool:
+    org = staff_organization(actor)
+    return org is not None and org.pk == organization.pk
+
+
+@dataclass
+class OrganizationFilters:
+    q: str = ""
+    region: str = ""
+    industry: str = ""
+    level: str = ""
+    status: str = ""
+    kind: str = ""
+
+
+def _public_base() -> QuerySet[Organization]:
+    return Organization.objects.select_related("region", "authority_region")
+
+
+def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: str = "public") -> QuerySet[Organization]:
+    """The register filtered; `scope="jurisdiction"` limits it to an officer's reach."""
+    qs = _public_base()
+    if scope == "jurisdiction":
+        prefix = officer_prefix(actor)
+        if prefix is None:
+            return qs.none()
+        qs = qs.in_jurisdiction(prefix)
+    q = filters.q.strip()
+    if q:
+        compact = q.replace(" ", "").upper()
+        if len(compact) == 18 and compact[:2].isdigit():
+            qs = qs.filter(uscc=compact)
+        else:
+            qs = search.filter_by_name(qs, q)
+    if filters.region:
+        qs = qs.filter(region_id__startswith=filters.region.rstrip("0") or filters.region)
+    if filters.industry:
+        qs = qs.filter(industries__code=filters.industry) if len(filters.industry) == 2 and filters.industry.isdigit() \
+            else qs.filter(industries__section_id=filters.industry)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return qs.order_by("id")
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, exact): counts at most cap+1 rows so dense terms stay fast."""
+    n = qs.order_by()[: cap + 1].count()
+    return (cap, False) if n > cap else (n, True)
+
+
+def organization_get(*, actor: Actor, uscc: str) -> Organization:
+    """One organisation of the public register by USCC (the register is public)."""
+    org = (
+        _public_base()
+        .select_related("legal_representative")
+        .prefetch_related(Prefetch("industries", queryset=Industry.objects.order_by("code")))
+        .filter(uscc=uscc.strip().upper())
+        .first()
+    )
+    if org is None:
+        raise NotFound("未找到该统一社会信用代码对应的社会团体")
+    return org
+
+
+def organization_get_for_officer(*, actor: Actor, uscc: str) -> Organization:
+    org = organization_get(actor=actor, uscc=uscc)
+    prefix = officer_prefix(actor)
+    if prefix is None or not org.authority_region_id.startswith(prefix):
+        raise NotFound("未找到该统一社会信用代码对应的社会团体")
+    return org
+
+
+def item_history(org: Organization) -> QuerySet:
+    return org.item_history.order_by("-effective_on", "-id")
+
+
+def identical_names(*, name: str, authority_region: Region, exclude_org: int | None,
+                    exclude_application: int | None) -> str | None:
+    """An identical registered name or pending application at the same authority (REG-2)."""
+    org = (Organization.objects.filter(authority_region=authority_region, name=name,
+                                       status=OrganizationStatus.REGISTERED).exclude(pk=exclude_org).first())
+    if org is not None:
+        return org.name
+    app = (RegistrationApplication.objects.filter(
+        authority_region=authority_region, name=name,
+        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.INCOMPLETE],
+    ).exclude(pk=exclude_application).first())
+    return app.name if app is not None else None
+
+
+def similar_names(*, name: str, authority_region: Region, exclude_application: int | None = None,
+                  limit: int = 10) -> list[tuple[Organization, float]]:
+    """Registered names in the same area with the same business words: shown to the officer, not refused."""
+    region_names = rules.region_name_forms(
+        [r.name for r in Region.objects.filter(code__in=_ancestor_codes(authority_region.code))]
+    )
+    core = rules.name_core(name, region_names)
+    if not core:
+        return []
+    candidates = Organization.objects.filter(authority_region=authority_region,
+                                             status=OrganizationStatus.REGISTERED).only("id", "name", "uscc")
+    core_grams = search.bigrams(core)
+    if core_grams:
+        q = Q()
+        for gram in core_grams[:6]:
+            q |= Q(name__contains=gram)
+        candidates = candidates.filter(q)
+    scored = [(o, rules.name_similarity(core, rules.name_core(o.name, region_names))) for o in candidates[:2000]]
+    return sorted([s for s in scored if s[1] >= 0.5], key=lambda s: -s[1])[:limit]
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    return [code[:2] + "0000", code[:4] + "00", code]
+
+
+def application_queue(*, actor: Actor, status: str = "", as_of: dt.date) -> QuerySet[RegistrationApplication]:
+    """Applications the officer's authority decides, oldest deadline first."""
+    if not is_officer(actor):
+        return RegistrationApplication.objects.none()
+    qs = RegistrationApplication.objects.filter(
+        authority_region_id=actor.jurisdiction_region_id, level=actor.jurisdiction_level  # type: ignore[union-attr]
+    ).select_related("region", "authority_region")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "due_on", "id")
+
+
+def application_get(*, actor: Actor, pk: int) -> RegistrationApplication:
+    """An application visible to its authority's officers and to the user who filed it."""
+    app = (RegistrationApplication.objects.select_related("region", "authority_region", "legal_representative",
+                                                          "organization", "decided_by")
+           .prefetch_related("industries", "documents").filter(pk=pk).first())
+    if app is None:
+        raise NotFound("未找到该申请")
+    if officer_decides(actor, authority_region_id=app.authority_region_id, level=app.level):
+        return app
+    if actor is not None and actor.is_authenticated and app.applicant_id == actor.pk:
+        return app
+    raise NotFound("未找到该申请")
+
+
+def application_by_code(code: str) -> RegistrationApplication:
+    """Anyone holding the tracking code may follow the application."""
+    app = (RegistrationApplication.objects.select_related("authority_region", "organization")
+           .filter(tracking_code=code.strip().upper()).first())
+    if app is None:
+        raise NotFound("未找到该受理编号对应的申请，请核对编号")
+    return app
+
+
+def applications_of(actor: Actor) -> QuerySet[RegistrationApplication]:
+    if actor is None or not actor.is_authenticated:
+        return RegistrationApplication.objects.none()
+    return RegistrationApplication.objects.filter(applicant=actor).select_related("authority_region")
+
+
+def change_filing_queue(*, actor: Actor, status: str = "") -> QuerySet[ChangeFiling]:
+    if not is_officer(actor):
+        return ChangeFiling.objects.none()
+    qs = ChangeFiling.objects.filter(
+        organization__authority_region_id=actor.jurisdiction_region_id,  # type: ignore[union-attr]
+        organization__level=actor.jurisdiction_level,  # type: ignore[union-attr]
+    ).select_related("organization", "new_legal_representative", "filed_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "filed_at")
+
+
+def change_filings_of(*, actor: Actor, organization: Organization) -> QuerySet[ChangeFiling]:
+    if not staff_of(actor, organization):
+        return ChangeFiling.objects.none()
+    return organization.change_filings.select_related("new_legal_representative").order_by("-filed_at")
+
+
+def change_filing_get(*, actor: Actor, pk: int) -> ChangeFiling:
+    filing = (ChangeFiling.objects.select_related("organization", "organization__legal_representative",
+                                                  "new_legal_representative", "filed_by", "decided_by")
+              .filter(pk=pk).first())
+    if filing is None:
+        raise NotFound("未找到该变更申请")
+    org = filing.organization
+    if staff_of(actor, org) or officer_decides(actor, authority_region_id=org.authority_region_id, level=org.level):
+        return filing
+    raise NotFound("未找到该变更申请")
+
+
+def register_figures() -> dict[str, int]:
+    """Key figures for the portal's home page."""
+    agg = Organization.objects.aggregate(
+        total=Count("id"),
+        registered=Count("id", filter=Q(status=OrganizationStatus.REGISTERED)),
+        provincial=Count("id", filter=Q(level=Level.PROVINCIAL, status=OrganizationStatus.REGISTERED)),
+        chambers=Count("id", filter=Q(kind="chamber", status=OrganizationStatus.REGISTERED)),
+    )
+    agg["pending"] = RegistrationApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count()
+    return agg
+
+
+def counts_by_city(prefix: str = "37") -> list[tuple[str, str, int]]:
+    """Registered bodies per prefecture-level city of a province (the home page chart): two queries."""
+    per_city = dict(
+        Organization.objects.filter(region_id__startswith=prefix, status=OrganizationStatus.REGISTERED)
+        .annotate(city=Substr("region_id", 1, 4))
+        .values_list("city")
+        .annotate(n=Count("id"))
+        .values_list("city", "n")
+    )
+    cities = Region.objects.filter(code__startswith=prefix, kind=Region.Kind.CITY).order_by("code")
+    return [(c.code, c.name, per_city.get(c.code[:4], 0)) for c in cities]
+
+
+def pending_filings_count(actor: Actor) -> int:
+    return change_filing_queue(actor=actor, status=FilingStatus.SUBMITTED).count()

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from xiehui.api import api
+
+urlpatterns = [
+    path("", include("xiehui.web.urls")),
+    path("accounts/", include("xiehui.core.urls")),
+    path("", include("xiehui.registry.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

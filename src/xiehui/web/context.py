@@ -1,0 +1,19 @@
+"""Site chrome: which faces the current user reaches (navigation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xiehui.core.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return {
+        "nav_workspace": role == Role.STAFF,
+        "nav_console": role == Role.OFFICER,
+        "nav_role_label": Role(role).label if role else "",
+    }
