@@ -30,6 +30,7 @@ from .models import (
     OrganizationStatus,
     RegisteredItemChange,
     RegistrationApplication,
+    StaffAssignment,
 )
 from .uploads import check_document
 
@@ -461,3 +462,75 @@ def change_filing_reject(*, actor: User, filing: ChangeFiling, reason: str, now:
     audit.record(actor=actor, action="registry.change_filing.rejected", obj=filing, now=now,
                  changes={"reason": reason.strip()})
     return filing
+
+
+@dataclass
+class OrganizationRecord:
+    """An association that is already registered (import, demo data): its registered items as they stand."""
+
+    uscc: str
+    name: str
+    kind: str
+    level: str
+    authority_region: Region
+    region: Region
+    domicile: str
+    industries: list[Industry]
+    business_scope: str
+    legal_representative: PersonInput
+    activity_funds: Decimal
+    registered_on: dt.date
+    fulltime_staff: int = 1
+    short_name: str = ""
+    premises: str = ""
+    website: str = ""
+    contact_phone: str = ""
+    status: str = OrganizationStatus.REGISTERED
+
+
+@transaction.atomic
+def organization_record(*, actor: User | None, data: OrganizationRecord, now: dt.datetime,
+                        source: str = RegisteredItemChange.Source.IMPORT) -> Organization:
+    """Enter an existing registration into the register (REG-2, REG-4 and REG-8 checked)."""
+    from xiehui.core.codes import clean_uscc
+
+    uscc = clean_uscc(data.uscc)
+    if Organization.objects.filter(uscc=uscc).exists():
+        raise ApplicationError(f"统一社会信用代码 {uscc} 已在登记库中", code="uscc_exists", field="uscc")
+    if uscc[2:8] != (data.authority_region.code if data.level != Level.NATIONAL else "100000"):
+        raise ApplicationError("统一社会信用代码第 3-8 位应为登记管理机关的行政区划代码", code="uscc_region_mismatch",
+                               field="uscc")
+    check_authority(data.level, data.authority_region)
+    if data.status == OrganizationStatus.REGISTERED:
+        check_name(name=data.name, level=data.level, authority_region=data.authority_region)
+    person = person_for(data.legal_representative)
+    if data.status == OrganizationStatus.REGISTERED:
+        check_legal_representative(person=person)
+    org = Organization(
+        uscc=uscc, name=rules.canonical_name(data.name), name_grams=search.name_grams(data.name),
+        short_name=data.short_name, kind=data.kind, level=data.level, authority_region=data.authority_region,
+        region=data.region, domicile=data.domicile, business_scope=data.business_scope, legal_representative=person,
+        activity_funds=data.activity_funds, registered_on=data.registered_on, fulltime_staff=data.fulltime_staff,
+        premises=data.premises, website=data.website, contact_phone=data.contact_phone, status=data.status,
+    )
+    org.full_clean(exclude=["industries"])
+    org.save()
+    org.industries.set(data.industries)
+    _record_initial_items(org, source=source, now=now)
+    DecouplingItem.objects.bulk_create(DecouplingItem(organization=org, item=i) for i in DecouplingItem.Item.values)
+    audit.record(actor=actor, action="registry.organization.recorded", obj=org, now=now,
+                 changes=audit.diff({}, item_values(org)))
+    return org
+
+
+@transaction.atomic
+def staff_assign(*, actor: User | None, user: User, organization: Organization, title: str = "",
+                 now: dt.datetime | None = None) -> StaffAssignment:
+    """Bind an association-staff account to the one association it works for."""
+    if user.role != "staff":
+        raise ApplicationError("只有“协会工作人员”角色的账户可以关联协会", code="not_staff_role", field="user")
+    assignment, _ = StaffAssignment.objects.update_or_create(user=user, defaults={"organization": organization,
+                                                                                   "title": title})
+    audit.record(actor=actor, action="registry.staff.assigned", obj=assignment, now=now,
+                 changes={"organization": {"before": None, "after": organization.uscc}})
+    return assignment
