@@ -70,9 +70,9 @@ def world(db):  # type: ignore[no-untyped-def]
         pass
 
     w = World()
-    w.org_a = make_org(uscc_body="MJ0000001", name="济南市建筑业协会", authority="370100", level=Level.MUNICIPAL,
+    w.org_a = make_org(uscc_body="MJ000001", name="济南市建筑业协会", authority="370100", level=Level.MUNICIPAL,
                        region_code="370102", rep=0)
-    w.org_b = make_org(uscc_body="MJ0000002", name="青岛市软件行业协会", authority="370200", level=Level.MUNICIPAL,
+    w.org_b = make_org(uscc_body="MJ000002", name="青岛市软件行业协会", authority="370200", level=Level.MUNICIPAL,
                        region_code="370202", rep=1)
 
     def user(username: str, role: str, **kw):  # type: ignore[no-untyped-def]
