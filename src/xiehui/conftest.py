@@ -30,6 +30,12 @@ ID_NUMBERS = ["37010219900101001X", "37020219910202001X", "370103199203030015", 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """Argon2 is deliberately slow; the suite hashes with MD5 (never used outside tests)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def login(client: Client, user: User) -> Client:
     """Log in; for two-factor roles, also mark the session verified with a confirmed TOTP device."""
     client.force_login(user)

@@ -9,6 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from xiehui.core.models import Industry, Level, Person, Region
 
 
+# Registered items a change filing may change (条例 art. 18), with their labels.
+REGISTERED_ITEM_LABELS = {
+    "name": "名称",
+    "domicile": "住所",
+    "business_scope": "业务范围",
+    "activity_funds": "活动资金",
+    "legal_representative": "法定代表人",
+}
+
+
 class OrganizationKind(models.TextChoices):
     ASSOCIATION = "association", _("行业协会")
     CHAMBER = "chamber", _("商会")
@@ -26,7 +36,7 @@ class OrganizationStatus(models.TextChoices):
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def in_jurisdiction(self, prefix: str) -> OrganizationQuerySet:
         """Bodies registered by an authority at or below the region-code prefix."""
-        return self.filter(authority_region_id__startswith=prefix) if prefix else self.all()
+        return self.filter(authority_region__code__startswith=prefix) if prefix else self.all()
 
 
 class Organization(models.Model):
@@ -238,6 +248,11 @@ class ChangeFiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} 变更 {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def item_labels(self) -> list[str]:
+        keys = [*self.changes, *(["legal_representative"] if self.new_legal_representative_id else [])]
+        return [REGISTERED_ITEM_LABELS[k] for k in keys]
 
     @property
     def filed_late(self) -> bool:

@@ -93,7 +93,7 @@ def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: st
         else:
             qs = search.filter_by_name(qs, q)
     if filters.region:
-        qs = qs.filter(region_id__startswith=filters.region.rstrip("0") or filters.region)
+        qs = qs.filter(region__code__startswith=filters.region.rstrip("0") or filters.region)
     if filters.industry:
         qs = qs.filter(industries__code=filters.industry) if len(filters.industry) == 2 and filters.industry.isdigit() \
             else qs.filter(industries__section_id=filters.industry)
@@ -263,7 +263,7 @@ def register_figures() -> dict[str, int]:
 def counts_by_city(prefix: str = "37") -> list[tuple[str, str, int]]:
     """Registered bodies per prefecture-level city of a province (the home page chart): two queries."""
     per_city = dict(
-        Organization.objects.filter(region_id__startswith=prefix, status=OrganizationStatus.REGISTERED)
+        Organization.objects.filter(region__code__startswith=prefix, status=OrganizationStatus.REGISTERED)
         .annotate(city=Substr("region_id", 1, 4))
         .values_list("city")
         .annotate(n=Count("id"))

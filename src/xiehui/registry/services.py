@@ -28,20 +28,14 @@ from .models import (
     Organization,
     OrganizationKind,
     OrganizationStatus,
+    REGISTERED_ITEM_LABELS,
     RegisteredItemChange,
     RegistrationApplication,
     StaffAssignment,
 )
 from .uploads import check_document
 
-# Registered items a change filing may change (条例 art. 18), with their labels.
-CHANGEABLE_ITEMS = {
-    "name": "名称",
-    "domicile": "住所",
-    "business_scope": "业务范围",
-    "activity_funds": "活动资金",
-    "legal_representative": "法定代表人",
-}
+CHANGEABLE_ITEMS = REGISTERED_ITEM_LABELS
 
 
 @dataclass

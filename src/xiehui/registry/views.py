@@ -195,6 +195,7 @@ def console_applications(request: HttpRequest) -> HttpResponse:
     for app in page.items:
         app.deadline_state = rules.deadline_state(app.due_on, today)
         app.days_left = (app.due_on - today).days
+        app.days_overdue = -app.days_left
     return render(request, "registry/console_applications.html",
                   {"page": page, "status": status, "statuses": ApplicationStatus.choices, "today": today})
 
