@@ -174,6 +174,8 @@ def application_submit(*, actor: User | None, data: ApplicationInput, now: dt.da
     ))
     if not data.industries:
         raise ApplicationError("请至少选择一个所属行业", code="industries_required", field="industries")
+    for _, upload in data.documents:  # every document is checked before anything (a file) is written
+        check_document(upload)
     person = person_for(data.legal_representative)
     check_legal_representative(person=person)
     today = clock.local_date(now)
@@ -245,6 +247,8 @@ def application_resubmit(*, actor: User | None, application: RegistrationApplica
         raise ApplicationError("该申请无需补正", code="application_not_incomplete")
     if not documents:
         raise ApplicationError("请上传补正材料", code="documents_required", field="documents")
+    for _, upload in documents:  # check all before writing any file
+        check_document(upload)
     for kind, upload in documents:
         _attach_document(application, kind, upload)
     today = clock.local_date(now)
@@ -357,8 +361,9 @@ def _scalar_changes(org: Organization, data: ChangeInput) -> dict[str, str]:
     changes: dict[str, str] = {}
     for key in ("name", "domicile", "business_scope"):
         value = getattr(data, key)
-        if value is not None and value.strip() and value.strip() != getattr(org, key):
-            changes[key] = rules.canonical_name(value) if key == "name" else value.strip()
+        new = (rules.canonical_name(value) if key == "name" else value.strip()) if value is not None else ""
+        if new and new != getattr(org, key):
+            changes[key] = new
     if data.activity_funds is not None and data.activity_funds != org.activity_funds:
         if data.activity_funds < rules.min_funds(org.level):
             raise ApplicationError(f"活动资金不得低于 {rules.min_funds(org.level):,.0f} 元（REG-1）",
