@@ -24,9 +24,18 @@ from xiehui.registry.models import Organization, RegisteredItemChange
 
 PASSWORD = "Xiehui-test-2026!"
 # Valid resident identity numbers (GB 11643 check digits) for test persons.
-ID_NUMBERS = ["37010219900101001X", "37020219910202001X", "370103199203030015", "370104199004040014",
-              "37010519930505001X", "370112199406060018", "370102199207070018", "370202199512120013",
-              "370102199608080014", "370203199709090010"]
+ID_NUMBERS = [
+    "37010219900101001X",
+    "37020219910202001X",
+    "370103199203030015",
+    "370104199004040014",
+    "37010519930505001X",
+    "370112199406060018",
+    "370102199207070018",
+    "370202199512120013",
+    "370102199608080014",
+    "370203199709090010",
+]
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.SHANGHAI)
 
 
@@ -53,18 +62,27 @@ def region(code: str) -> Region:
     return Region.objects.get(code=code)
 
 
-def make_org(*, uscc_body: str, name: str, authority: str, level: str, region_code: str, rep: int,
-             actor: User | None = None) -> Organization:
+def make_org(
+    *, uscc_body: str, name: str, authority: str, level: str, region_code: str, rep: int, actor: User | None = None
+) -> Organization:
     from xiehui.core.codes import make_uscc
 
     return registry_services.organization_record(
         actor=actor,
         data=registry_services.OrganizationRecord(
-            uscc=make_uscc(region_code=authority, body=uscc_body), name=name, kind="association", level=level,
-            authority_region=region(authority), region=region(region_code), domicile=f"{name}办公楼 1 号",
-            industries=list(Industry.objects.filter(code__in=["47", "48"])), business_scope="行业自律、行业服务",
+            uscc=make_uscc(region_code=authority, body=uscc_body),
+            name=name,
+            kind="association",
+            level=level,
+            authority_region=region(authority),
+            region=region(region_code),
+            domicile=f"{name}办公楼 1 号",
+            industries=list(Industry.objects.filter(code__in=["47", "48"])),
+            business_scope="行业自律、行业服务",
             legal_representative=registry_services.PersonInput(f"代表{rep}", ID_NUMBERS[rep]),
-            activity_funds=Decimal("300000.00"), registered_on=dt.date(2015, 6, 1), fulltime_staff=3,
+            activity_funds=Decimal("300000.00"),
+            registered_on=dt.date(2015, 6, 1),
+            fulltime_staff=3,
         ),
         now=NOW,
         source=RegisteredItemChange.Source.IMPORT,
@@ -77,20 +95,35 @@ def world(db):  # type: ignore[no-untyped-def]
         pass
 
     w = World()
-    w.org_a = make_org(uscc_body="MJ000001", name="济南市建筑业协会", authority="370100", level=Level.MUNICIPAL,
-                       region_code="370102", rep=0)
-    w.org_b = make_org(uscc_body="MJ000002", name="青岛市软件行业协会", authority="370200", level=Level.MUNICIPAL,
-                       region_code="370202", rep=1)
+    w.org_a = make_org(
+        uscc_body="MJ000001",
+        name="济南市建筑业协会",
+        authority="370100",
+        level=Level.MUNICIPAL,
+        region_code="370102",
+        rep=0,
+    )
+    w.org_b = make_org(
+        uscc_body="MJ000002",
+        name="青岛市软件行业协会",
+        authority="370200",
+        level=Level.MUNICIPAL,
+        region_code="370202",
+        rep=1,
+    )
 
     def user(username: str, role: str, **kw):  # type: ignore[no-untyped-def]
         return user_create(actor=None, username=username, password=PASSWORD, role=role, display_name=username, **kw)
 
-    w.officer_jinan = user("officer_jinan", Role.OFFICER, jurisdiction_region=region("370100"),
-                           jurisdiction_level=Level.MUNICIPAL)
-    w.officer_qingdao = user("officer_qingdao", Role.OFFICER, jurisdiction_region=region("370200"),
-                             jurisdiction_level=Level.MUNICIPAL)
-    w.officer_province = user("officer_province", Role.OFFICER, jurisdiction_region=region("370000"),
-                              jurisdiction_level=Level.PROVINCIAL)
+    w.officer_jinan = user(
+        "officer_jinan", Role.OFFICER, jurisdiction_region=region("370100"), jurisdiction_level=Level.MUNICIPAL
+    )
+    w.officer_qingdao = user(
+        "officer_qingdao", Role.OFFICER, jurisdiction_region=region("370200"), jurisdiction_level=Level.MUNICIPAL
+    )
+    w.officer_province = user(
+        "officer_province", Role.OFFICER, jurisdiction_region=region("370000"), jurisdiction_level=Level.PROVINCIAL
+    )
     w.staff_a = user("staff_a", Role.STAFF)
     w.staff_b = user("staff_b", Role.STAFF)
     registry_services.staff_assign(actor=None, user=w.staff_a, organization=w.org_a, title="秘书长")

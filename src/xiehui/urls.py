@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from xiehui.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("xiehui.web.urls")),
     path("accounts/", include("xiehui.core.urls")),
     path("", include("xiehui.registry.urls")),

@@ -33,20 +33,41 @@ class Problem(Schema):
 
 # Declared on every operation so that clients (and schemathesis) know every error shape.
 ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
-TITLES = {400: "请求无效", 401: "未认证", 403: "无权访问", 404: "未找到", 409: "冲突", 422: "输入校验未通过",
-          429: "请求过于频繁", 500: "服务器错误"}
+TITLES = {
+    400: "请求无效",
+    401: "未认证",
+    403: "无权访问",
+    404: "未找到",
+    409: "冲突",
+    422: "输入校验未通过",
+    429: "请求过于频繁",
+    500: "服务器错误",
+}
 
 
-def problem(request: HttpRequest, *, status: int, detail: str, code: str, field: str | None = None,
-            errors: list[dict[str, Any]] | None = None) -> HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
-                            "detail": detail, "code": code}
+def problem(
+    request: HttpRequest,
+    *,
+    status: int,
+    detail: str,
+    code: str,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "错误"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
     if field:
         body["field"] = field
     if errors:
         body["errors"] = errors
-    response = HttpResponse(JSONRenderer().render(request, body, response_status=status), status=status,
-                            content_type=PROBLEM_TYPE)
+    response = HttpResponse(
+        JSONRenderer().render(request, body, response_status=status), status=status, content_type=PROBLEM_TYPE
+    )
     return response
 
 
@@ -129,6 +150,7 @@ def build_api() -> NinjaAPI:
         return problem(request, status=404, detail="未找到", code="not_found")
 
     if not settings.DEBUG:
+
         @api.exception_handler(Exception)
         def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
             return problem(request, status=500, detail="服务器内部错误，请稍后重试", code="server_error")

@@ -29,9 +29,7 @@ def clean_uscc(value: str, *, field: str = "uscc", social_organization: bool = T
             f"统一社会信用代码应为 18 位，当前为 {length} 位", code="uscc_length", field=field
         ) from exc
     except InvalidChecksum as exc:
-        raise ApplicationError(
-            "统一社会信用代码校验位错误，请核对最后一位", code="uscc_checksum", field=field
-        ) from exc
+        raise ApplicationError("统一社会信用代码校验位错误，请核对最后一位", code="uscc_checksum", field=field) from exc
     except (InvalidFormat, ValidationError) as exc:
         raise ApplicationError(
             "统一社会信用代码格式错误：前 8 位应为数字，其余为数字或大写字母（不含 I、O、Z、S、V）",

@@ -23,10 +23,15 @@ def read_regions() -> list[dict[str, Any]]:
         while code:
             chain.append(names[code])
             code = parents[code]
-        out.append({
-            "code": r["code"], "name": r["name"], "kind": r["level"], "parent": r["parent"] or None,
-            "full_name": "".join(reversed(chain)),
-        })
+        out.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "kind": r["level"],
+                "parent": r["parent"] or None,
+                "full_name": "".join(reversed(chain)),
+            }
+        )
     return out
 
 

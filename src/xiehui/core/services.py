@@ -69,7 +69,9 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDe
     if device.user_id != user.pk or device.confirmed:
         raise ApplicationError("该认证设备不可确认", code="totp_device_invalid")
     if not device.verify_token(token.strip()):
-        raise ApplicationError("动态口令不正确或已过期，请输入认证器当前显示的 6 位数字", code="totp_invalid", field="token")
+        raise ApplicationError(
+            "动态口令不正确或已过期，请输入认证器当前显示的 6 位数字", code="totp_invalid", field="token"
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record(actor=user, action="core.user.totp_enrolled", obj=user)
@@ -117,7 +119,7 @@ def api_token_authenticate(secret: str) -> User | None:
     if token is None or not secrets.compare_digest(token.digest, _token_digest(secret)):
         return None
     now = clock.now()
-    if token.expires_at and token.expires_at <= now or not token.user.is_active:
+    if (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -41,7 +41,11 @@ urlpatterns = [
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(
-            template_name="core/message_page.html", extra_context={"title": "重置邮件已发送", "message": "如该邮箱对应平台账户，您将收到一封含重置链接的邮件。"}
+            template_name="core/message_page.html",
+            extra_context={
+                "title": "重置邮件已发送",
+                "message": "如该邮箱对应平台账户，您将收到一封含重置链接的邮件。",
+            },
         ),
         name="password_reset_done",
     ),
@@ -57,7 +61,8 @@ urlpatterns = [
     path(
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="core/message_page.html", extra_context={"title": "密码已重置", "message": "密码已重置，请用新密码登录。"}
+            template_name="core/message_page.html",
+            extra_context={"title": "密码已重置", "message": "密码已重置，请用新密码登录。"},
         ),
         name="password_reset_complete",
     ),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -18,7 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import services
 from .errors import ApplicationError
 from .forms import ApiTokenForm, TokenForm
-from .models import ApiToken
+from .models import ApiToken, User
+from .typing import Request
 
 
 class LoginView(auth_views.LoginView):
@@ -26,7 +28,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: Request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -34,7 +36,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: Request) -> HttpResponse:
     """Verify a TOTP token; enrol a device first if the user has none."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -48,7 +50,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         token = form.cleaned_data["token"].strip()
         try:
             if enrolling:
-                services.totp_device_confirm(user=user, device=device, token=token)  # type: ignore[arg-type]
+                services.totp_device_confirm(user=user, device=device, token=token)
             elif not device.verify_token(token):
                 raise ApplicationError("动态口令不正确或已过期", code="totp_invalid", field="token")
             otp_login(request, device)
@@ -64,24 +66,27 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: Request) -> HttpResponse:
+    user = cast(User, request.user)
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
             _, new_secret = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]  # type: ignore[arg-type]
+                user=user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             form.add_error(exc.field, exc.message)
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:50]
     return render(request, "core/profile.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: Request, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(user=request.user, token=token)
     messages.success(request, "令牌已吊销")
     return redirect("core:profile")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from xiehui.core import clock
 from xiehui.core.api import AUTH, ERRORS, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Industry, Region
+from xiehui.core.typing import Request
 
 from . import selectors, services
 from .models import RegisteredItemChange
@@ -48,45 +48,52 @@ def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_LIMIT:
         raise ApplicationError(f"limit 应在 1 到 {MAX_LIMIT} 之间", code="invalid_limit", field="limit")
     if not 0 <= offset <= 100_000:
-        raise ApplicationError("offset 应在 0 到 100000 之间；翻阅更深请缩小筛选范围", code="invalid_offset",
-                               field="offset")
+        raise ApplicationError(
+            "offset 应在 0 到 100000 之间；翻阅更深请缩小筛选范围", code="invalid_offset", field="offset"
+        )
     return limit, offset
 
 
 @router.get("/organizations", response={200: OrganizationPage, **ERRORS}, auth=None)
-def list_organizations(request: HttpRequest, query: Query[OrganizationQuery]) -> dict:
+def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dict:
     """Search the public register by name (2+ characters) or USCC, with filters."""
     limit, offset = _page_bounds(query.limit, query.offset)
-    filters = selectors.OrganizationFilters(q=query.q, region=query.region, industry=query.industry,
-                                            level=query.level, status=query.status, kind=query.kind)
+    filters = selectors.OrganizationFilters(
+        q=query.q, region=query.region, industry=query.industry, level=query.level, status=query.status, kind=query.kind
+    )
     qs = selectors.organization_search(actor=optional_actor(request), filters=filters)
     count, exact = selectors.capped_count(qs)
-    return {"items": list(qs[offset: offset + limit]), "count": count, "count_exact": exact, "limit": limit,
-            "offset": offset}
+    return {
+        "items": list(qs[offset : offset + limit]),
+        "count": count,
+        "count_exact": exact,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 @router.get("/organizations/{uscc}", response={200: OrganizationOut, **ERRORS}, auth=None)
-def get_organization(request: HttpRequest, uscc: str) -> object:
+def get_organization(request: Request, uscc: str) -> object:
     """One association's registered items by USCC."""
     return selectors.organization_get(actor=optional_actor(request), uscc=uscc)
 
 
 @router.get("/organizations/{uscc}/history", response={200: list[ItemChangeOut], **ERRORS}, auth=None)
-def get_organization_history(request: HttpRequest, uscc: str) -> list[RegisteredItemChange]:
+def get_organization_history(request: Request, uscc: str) -> list[RegisteredItemChange]:
     """The history of every registered item, newest first."""
     org = selectors.organization_get(actor=optional_actor(request), uscc=uscc)
     return list(selectors.item_history(org)[:500])
 
 
 @router.get("/regions", response={200: list[RegionOut], **ERRORS}, auth=None)
-def list_regions(request: HttpRequest, parent: str = "") -> list[Region]:
+def list_regions(request: Request, parent: str = "") -> list[Region]:
     """GB/T 2260 divisions: provinces, or the children of `parent`."""
     qs = Region.objects.filter(parent_id=parent) if parent else Region.objects.filter(kind="province")
     return list(qs.order_by("code"))
 
 
 @router.get("/industries", response={200: list[IndustryOut], **ERRORS}, auth=None)
-def list_industries(request: HttpRequest) -> list[Industry]:
+def list_industries(request: Request) -> list[Industry]:
     """GB/T 4754-2017 sections and divisions."""
     return list(Industry.objects.order_by("code"))
 
@@ -103,26 +110,34 @@ def _application_input(payload: ApplicationCreateIn) -> services.ApplicationInpu
     if unknown:
         raise ApplicationError(f"行业代码不存在：{'、'.join(unknown)}", code="unknown_industry", field="industries")
     return services.ApplicationInput(
-        name=payload.name, kind=payload.kind, level=payload.level,
+        name=payload.name,
+        kind=payload.kind,
+        level=payload.level,
         authority_region=region(payload.authority_region, "authority_region"),
-        region=region(payload.region, "region"), domicile=payload.domicile, industries=industries,
+        region=region(payload.region, "region"),
+        domicile=payload.domicile,
+        industries=industries,
         business_scope=payload.business_scope,
         legal_representative=services.PersonInput(**payload.legal_representative.dict()),
-        activity_funds=Decimal(payload.activity_funds), individual_members=payload.individual_members,
-        unit_members=payload.unit_members, fulltime_staff=payload.fulltime_staff, premises=payload.premises,
-        contact_name=payload.contact_name, contact_phone=payload.contact_phone,
+        activity_funds=Decimal(payload.activity_funds),
+        individual_members=payload.individual_members,
+        unit_members=payload.unit_members,
+        fulltime_staff=payload.fulltime_staff,
+        premises=payload.premises,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
     )
 
 
 @router.post("/registration-applications", response={201: ApplicationOut, **ERRORS}, auth=AUTH)
-def create_application(request: HttpRequest, payload: ApplicationCreateIn) -> tuple[int, object]:
+def create_application(request: Request, payload: ApplicationCreateIn) -> tuple[int, object]:
     """File an application for direct registration (REG-1, REG-2, REG-4 checked on filing)."""
     app = services.application_submit(actor=request.auth, data=_application_input(payload), now=clock.now())
     return 201, app
 
 
 @router.get("/registration-applications", response={200: ApplicationPage, **ERRORS}, auth=AUTH)
-def list_applications(request: HttpRequest, status: str = "", limit: int = 20, offset: int = 0) -> dict:
+def list_applications(request: Request, status: str = "", limit: int = 20, offset: int = 0) -> dict:
     """Officers: the authority's queue (deadline first). Others: their own applications."""
     limit, offset = _page_bounds(limit, offset)
     actor = request.auth
@@ -131,18 +146,23 @@ def list_applications(request: HttpRequest, status: str = "", limit: int = 20, o
     else:
         qs = selectors.applications_of(actor)
         qs = qs.filter(status=status) if status else qs
-    return {"items": list(qs.select_related("organization")[offset: offset + limit]), "count": qs.count(),
-            "count_exact": True, "limit": limit, "offset": offset}
+    return {
+        "items": list(qs.select_related("organization")[offset : offset + limit]),
+        "count": qs.count(),
+        "count_exact": True,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 @router.get("/registration-applications/{app_id}", response={200: ApplicationOut, **ERRORS}, auth=AUTH)
-def get_application(request: HttpRequest, app_id: int) -> object:
+def get_application(request: Request, app_id: int) -> object:
     """One application, to its authority's officers and to its applicant."""
     return selectors.application_get(actor=request.auth, pk=app_id)
 
 
 @router.post("/registration-applications/{app_id}/approve", response={200: ApplicationOut, **ERRORS}, auth=AUTH)
-def approve_application(request: HttpRequest, app_id: int) -> object:
+def approve_application(request: Request, app_id: int) -> object:
     """Approve (the deciding authority only); the association enters the register with a USCC."""
     app = selectors.application_get(actor=request.auth, pk=app_id)
     services.application_approve(actor=request.auth, application=app, now=clock.now())
@@ -150,28 +170,33 @@ def approve_application(request: HttpRequest, app_id: int) -> object:
 
 
 @router.post("/registration-applications/{app_id}/refuse", response={200: ApplicationOut, **ERRORS}, auth=AUTH)
-def refuse_application(request: HttpRequest, app_id: int, payload: ReasonIn) -> object:
+def refuse_application(request: Request, app_id: int, payload: ReasonIn) -> object:
     """Refuse with reasons (REG-3)."""
     app = selectors.application_get(actor=request.auth, pk=app_id)
     return services.application_refuse(actor=request.auth, application=app, reason=payload.reason, now=clock.now())
 
 
-@router.post("/registration-applications/{app_id}/request-completion", response={200: ApplicationOut, **ERRORS},
-             auth=AUTH)
-def request_completion(request: HttpRequest, app_id: int, payload: ReasonIn) -> object:
+@router.post(
+    "/registration-applications/{app_id}/request-completion", response={200: ApplicationOut, **ERRORS}, auth=AUTH
+)
+def request_completion(request: Request, app_id: int, payload: ReasonIn) -> object:
     """Ask for missing materials; REG-3's 60 days restart when the founders complete them."""
     app = selectors.application_get(actor=request.auth, pk=app_id)
-    return services.application_request_completion(actor=request.auth, application=app, reason=payload.reason,
-                                                   now=clock.now())
+    return services.application_request_completion(
+        actor=request.auth, application=app, reason=payload.reason, now=clock.now()
+    )
 
 
 @router.post("/organizations/{uscc}/change-filings", response={201: ChangeFilingOut, **ERRORS}, auth=AUTH)
-def create_change_filing(request: HttpRequest, uscc: str, payload: ChangeFilingCreateIn) -> tuple[int, object]:
+def create_change_filing(request: Request, uscc: str, payload: ChangeFilingCreateIn) -> tuple[int, object]:
     """Association staff file a change of registered items (REG-5)."""
     org = selectors.organization_get(actor=request.auth, uscc=uscc)
     rep = payload.legal_representative
     data = services.ChangeInput(
-        reason=payload.reason, decided_on=payload.decided_on, name=payload.name, domicile=payload.domicile,
+        reason=payload.reason,
+        decided_on=payload.decided_on,
+        name=payload.name,
+        domicile=payload.domicile,
         business_scope=payload.business_scope,
         activity_funds=Decimal(payload.activity_funds) if payload.activity_funds is not None else None,
         legal_representative=services.PersonInput(**rep.dict()) if rep else None,
@@ -181,7 +206,7 @@ def create_change_filing(request: HttpRequest, uscc: str, payload: ChangeFilingC
 
 
 @router.get("/change-filings", response={200: ChangeFilingPage, **ERRORS}, auth=AUTH)
-def list_change_filings(request: HttpRequest, status: str = "", limit: int = 20, offset: int = 0) -> dict:
+def list_change_filings(request: Request, status: str = "", limit: int = 20, offset: int = 0) -> dict:
     """Officers: filings their authority decides. Staff: their association's filings."""
     limit, offset = _page_bounds(limit, offset)
     actor = request.auth
@@ -191,18 +216,23 @@ def list_change_filings(request: HttpRequest, status: str = "", limit: int = 20,
         qs = qs.filter(status=status) if status else qs
     else:
         qs = selectors.change_filing_queue(actor=actor, status=status)
-    return {"items": list(qs[offset: offset + limit]), "count": qs.count(), "count_exact": True, "limit": limit,
-            "offset": offset}
+    return {
+        "items": list(qs[offset : offset + limit]),
+        "count": qs.count(),
+        "count_exact": True,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 @router.get("/change-filings/{filing_id}", response={200: ChangeFilingOut, **ERRORS}, auth=AUTH)
-def get_change_filing(request: HttpRequest, filing_id: int) -> object:
+def get_change_filing(request: Request, filing_id: int) -> object:
     """One change filing, to its association's staff and its authority's officers."""
     return selectors.change_filing_get(actor=request.auth, pk=filing_id)
 
 
 @router.post("/change-filings/{filing_id}/approve", response={200: ChangeFilingOut, **ERRORS}, auth=AUTH)
-def approve_change_filing(request: HttpRequest, filing_id: int) -> object:
+def approve_change_filing(request: Request, filing_id: int) -> object:
     """Approve: the registered items change and the history records the old and new values."""
     filing = selectors.change_filing_get(actor=request.auth, pk=filing_id)
     services.change_filing_approve(actor=request.auth, filing=filing, now=clock.now())
@@ -210,7 +240,7 @@ def approve_change_filing(request: HttpRequest, filing_id: int) -> object:
 
 
 @router.post("/change-filings/{filing_id}/reject", response={200: ChangeFilingOut, **ERRORS}, auth=AUTH)
-def reject_change_filing(request: HttpRequest, filing_id: int, payload: ReasonIn) -> object:
+def reject_change_filing(request: Request, filing_id: int, payload: ReasonIn) -> object:
     """Reject with reasons."""
     filing = selectors.change_filing_get(actor=request.auth, pk=filing_id)
     services.change_filing_reject(actor=request.auth, filing=filing, reason=payload.reason, now=clock.now())

@@ -70,17 +70,29 @@ def organizations_bulk_load(
     person_ids = _persons_for(records)
     orgs = [_organization(r, person_ids[pii.index_hash(r.representative_id_number)]) for r in records]
     Organization.objects.bulk_create(orgs, batch_size=_CHUNK)
-    _insert_rows(Organization.industries.through, ["organization_id", "industry_id"],
-                 ((o.pk, code) for o, r in zip(orgs, records, strict=True) for code in r.industry_codes))
-    _insert_rows(RegisteredItemChange, ["organization_id", "field", "label", "old_value", "new_value",
-                                        "effective_on", "recorded_at", "source"],
-                 _history_rows(orgs, records, now=now, source=source))
-    _insert_rows(DecouplingItem, ["organization_id", "item", "completed", "completed_on", "evidence"],
-                 _decoupling_rows(orgs, records))
+    _insert_rows(
+        Organization.industries.through,
+        ["organization_id", "industry_id"],
+        ((o.pk, code) for o, r in zip(orgs, records, strict=True) for code in r.industry_codes),
+    )
+    _insert_rows(
+        RegisteredItemChange,
+        ["organization_id", "field", "label", "old_value", "new_value", "effective_on", "recorded_at", "source"],
+        _history_rows(orgs, records, now=now, source=source),
+    )
+    _insert_rows(
+        DecouplingItem,
+        ["organization_id", "item", "completed", "completed_on", "evidence"],
+        _decoupling_rows(orgs, records),
+    )
     usccs = sorted(o.uscc for o in orgs)
     audit.record(
-        actor=actor, action="registry.organization.bulk_loaded", object_type="registry.organization",
-        object_id=f"{orgs[0].pk}-{orgs[-1].pk}", object_label=f"批量载入 {len(orgs)} 个社会团体", now=now,
+        actor=actor,
+        action="registry.organization.bulk_loaded",
+        object_type="registry.organization",
+        object_id=f"{orgs[0].pk}-{orgs[-1].pk}",
+        object_label=f"批量载入 {len(orgs)} 个社会团体",
+        now=now,
         changes={"count": len(orgs), "uscc_first": usccs[0], "uscc_last": usccs[-1], "source": source},
     )
     return orgs
@@ -89,11 +101,23 @@ def organizations_bulk_load(
 def _organization(r: BulkOrganization, person_id: int) -> Organization:
     name = rules.canonical_name(r.name)
     return Organization(
-        uscc=r.uscc, name=name, name_grams=search.name_grams(name), kind=r.kind, level=r.level,
-        authority_region_id=r.authority_region_id, region_id=r.region_id, domicile=r.domicile,
-        business_scope=r.business_scope, legal_representative_id=person_id, activity_funds=r.activity_funds,
-        registered_on=r.registered_on, fulltime_staff=r.fulltime_staff, premises=r.premises,
-        contact_phone=r.contact_phone, status=r.status, status_changed_on=r.status_changed_on,
+        uscc=r.uscc,
+        name=name,
+        name_grams=search.name_grams(name),
+        kind=r.kind,
+        level=r.level,
+        authority_region_id=r.authority_region_id,
+        region_id=r.region_id,
+        domicile=r.domicile,
+        business_scope=r.business_scope,
+        legal_representative_id=person_id,
+        activity_funds=r.activity_funds,
+        registered_on=r.registered_on,
+        fulltime_staff=r.fulltime_staff,
+        premises=r.premises,
+        contact_phone=r.contact_phone,
+        status=r.status,
+        status_changed_on=r.status_changed_on,
     )
 
 
@@ -103,14 +127,19 @@ def _persons_for(records: Sequence[BulkOrganization]) -> dict[str, int]:
     registered_twice: list[str] = []
     for r in records:
         digest = pii.index_hash(r.representative_id_number)
-        if digest in by_hash and r.status == OrganizationStatus.REGISTERED \
-                and by_hash[digest].status == OrganizationStatus.REGISTERED:
+        if (
+            digest in by_hash
+            and r.status == OrganizationStatus.REGISTERED
+            and by_hash[digest].status == OrganizationStatus.REGISTERED
+        ):
             registered_twice.append(r.name)
         if digest not in by_hash or r.status == OrganizationStatus.REGISTERED:
             by_hash[digest] = r
     if registered_twice:
-        raise ApplicationError(f"同一人不得担任两个社会团体的法定代表人（REG-4）：{registered_twice[0]}",
-                               code="reg_4_legal_representative_taken")
+        raise ApplicationError(
+            f"同一人不得担任两个社会团体的法定代表人（REG-4）：{registered_twice[0]}",
+            code="reg_4_legal_representative_taken",
+        )
     ids = _existing_persons(by_hash)
     new = []
     for digest, r in by_hash.items():
@@ -128,38 +157,58 @@ def _existing_persons(by_hash: dict[str, BulkOrganization]) -> dict[str, int]:
     found: dict[str, int] = {}
     hashes = list(by_hash)
     for start in range(0, len(hashes), _LOOKUP_CHUNK):
-        for pk, digest, name in Person.objects.filter(id_number_hash__in=hashes[start:start + _LOOKUP_CHUNK]) \
-                .values_list("pk", "id_number_hash", "name"):
+        for pk, digest, name in Person.objects.filter(
+            id_number_hash__in=hashes[start : start + _LOOKUP_CHUNK]
+        ).values_list("pk", "id_number_hash", "name"):
             r = by_hash[digest]
             if name != r.representative_name.strip():
-                raise ApplicationError(f"“{r.name}”的法定代表人姓名与该身份证号码已登记的姓名不一致",
-                                       code="person_name_mismatch")
+                raise ApplicationError(
+                    f"“{r.name}”的法定代表人姓名与该身份证号码已登记的姓名不一致", code="person_name_mismatch"
+                )
             found[digest] = pk
     registering = [found[d] for d, r in by_hash.items() if d in found and r.status == OrganizationStatus.REGISTERED]
     for start in range(0, len(registering), _LOOKUP_CHUNK):
-        clash = Organization.objects.filter(legal_representative_id__in=registering[start:start + _LOOKUP_CHUNK],
-                                            status=OrganizationStatus.REGISTERED).values_list("name", flat=True).first()
+        clash = (
+            Organization.objects.filter(
+                legal_representative_id__in=registering[start : start + _LOOKUP_CHUNK],
+                status=OrganizationStatus.REGISTERED,
+            )
+            .values_list("name", flat=True)
+            .first()
+        )
         if clash is not None:
-            raise ApplicationError(f"法定代表人已担任“{clash}”的法定代表人，不得兼任（REG-4）",
-                                   code="reg_4_legal_representative_taken")
+            raise ApplicationError(
+                f"法定代表人已担任“{clash}”的法定代表人，不得兼任（REG-4）", code="reg_4_legal_representative_taken"
+            )
     return found
 
 
-def _history_rows(orgs: list[Organization], records: Sequence[BulkOrganization], *, now: dt.datetime,
-                  source: str) -> Iterable[tuple[Any, ...]]:
+def _history_rows(
+    orgs: list[Organization], records: Sequence[BulkOrganization], *, now: dt.datetime, source: str
+) -> Iterable[tuple[Any, ...]]:
     """The initial registered items (as services.item_values shows them), and a status change if any."""
     labels = CHANGEABLE_ITEMS
     for org, r in zip(orgs, records, strict=True):
         values = {
-            "name": org.name, "domicile": org.domicile, "business_scope": org.business_scope,
-            "activity_funds": f"{org.activity_funds:.2f}", "legal_representative": r.representative_name.strip(),
+            "name": org.name,
+            "domicile": org.domicile,
+            "business_scope": org.business_scope,
+            "activity_funds": f"{org.activity_funds:.2f}",
+            "legal_representative": r.representative_name.strip(),
         }
         for key, value in values.items():
             yield org.pk, key, labels[key], "", value, org.registered_on, now, source
         if r.status != OrganizationStatus.REGISTERED:
-            yield (org.pk, "status", STATUS_LABEL, OrganizationStatus.REGISTERED.label,
-                   OrganizationStatus(r.status).label, r.status_changed_on or org.registered_on, now,
-                   RegisteredItemChange.Source.STATUS)
+            yield (
+                org.pk,
+                "status",
+                STATUS_LABEL,
+                OrganizationStatus.REGISTERED.label,
+                OrganizationStatus(r.status).label,
+                r.status_changed_on or org.registered_on,
+                now,
+                RegisteredItemChange.Source.STATUS,
+            )
 
 
 def _decoupling_rows(orgs: list[Organization], records: Sequence[BulkOrganization]) -> Iterable[tuple[Any, ...]]:

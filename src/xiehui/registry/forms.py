@@ -30,13 +30,18 @@ class MultipleFileField(forms.FileField):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：建筑、协会、5137…"}))
+    q = forms.CharField(
+        label=_("名称或统一社会信用代码"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：建筑、协会、5137…"}),
+    )
     region = forms.ChoiceField(label=_("地区"), required=False)
     industry = forms.ChoiceField(label=_("行业"), required=False)
     level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部层级")), *Level.choices])
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部状态")), *OrganizationStatus.choices])
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *OrganizationStatus.choices]
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -52,52 +57,84 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 class ApplicationForm(forms.Form):
-    name = forms.CharField(label=_("拟定名称"), max_length=100,
-                           help_text=_("地方性社会团体的名称应冠以所在行政区划名称，如“济南市建筑装饰协会”"))
+    name = forms.CharField(
+        label=_("拟定名称"),
+        max_length=100,
+        help_text=_("地方性社会团体的名称应冠以所在行政区划名称，如“济南市建筑装饰协会”"),
+    )
     kind = forms.ChoiceField(label=_("类型"), choices=OrganizationKind.choices)
     level = forms.ChoiceField(label=_("登记层级"), choices=[c for c in Level.choices if c[0] != Level.NATIONAL])
-    authority_region = RegionChoiceField(label=_("登记管理机关所在区划"), queryset=Region.objects.none(),
-                                         help_text=_("省级选“山东省”，市级选所在市，县级选所在县（市、区）"))
+    authority_region = RegionChoiceField(
+        label=_("登记管理机关所在区划"),
+        queryset=Region.objects.none(),
+        help_text=_("省级选“山东省”，市级选所在市，县级选所在县（市、区）"),
+    )
     region = RegionChoiceField(label=_("住所所在区划"), queryset=Region.objects.none(), help_text=REGION_HELP)
     domicile = forms.CharField(label=_("住所"), max_length=200)
-    industries = forms.ModelMultipleChoiceField(label=_("所属行业（GB/T 4754 大类，可多选）"),
-                                                queryset=Industry.objects.none())
+    industries = forms.ModelMultipleChoiceField(
+        label=_("所属行业（GB/T 4754 大类，可多选）"), queryset=Industry.objects.none()
+    )
     business_scope = forms.CharField(label=_("业务范围"), widget=forms.Textarea)
     legal_representative_name = forms.CharField(label=_("拟任法定代表人姓名"), max_length=50)
-    legal_representative_id_number = forms.CharField(label=_("拟任法定代表人身份证号码"), max_length=18,
-                                                     help_text=_("加密存储，页面仅显示脱敏号码"))
-    activity_funds = forms.DecimalField(label=_("活动资金（元）"), min_value=0, max_digits=14, decimal_places=2,
-                                        help_text=_("地方性社会团体不少于 3 万元（REG-1）"))
+    legal_representative_id_number = forms.CharField(
+        label=_("拟任法定代表人身份证号码"), max_length=18, help_text=_("加密存储，页面仅显示脱敏号码")
+    )
+    activity_funds = forms.DecimalField(
+        label=_("活动资金（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("地方性社会团体不少于 3 万元（REG-1）"),
+    )
     individual_members = forms.IntegerField(label=_("个人会员数"), min_value=0, initial=0)
-    unit_members = forms.IntegerField(label=_("单位会员数"), min_value=0, initial=0,
-                                      help_text=_("个人会员不少于 50 个或单位会员不少于 30 个；混合组成的不少于 50 个"))
+    unit_members = forms.IntegerField(
+        label=_("单位会员数"),
+        min_value=0,
+        initial=0,
+        help_text=_("个人会员不少于 50 个或单位会员不少于 30 个；混合组成的不少于 50 个"),
+    )
     fulltime_staff = forms.IntegerField(label=_("专职工作人员数"), min_value=0)
     premises = forms.CharField(label=_("办公场所"), max_length=200)
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
-    contact_phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\- ]{7,20}$",
-                                     error_messages={"invalid": _("请输入有效的电话号码")})
-    documents = MultipleFileField(label=_("申请材料（PDF、PNG、JPEG，可多选）"), required=False,
-                                  help_text=_("登记申请书、章程草案、住所使用证明、验资报告等"))
+    contact_phone = forms.RegexField(
+        label=_("联系电话"), regex=r"^[0-9+\- ]{7,20}$", error_messages={"invalid": _("请输入有效的电话号码")}
+    )
+    documents = MultipleFileField(
+        label=_("申请材料（PDF、PNG、JPEG，可多选）"),
+        required=False,
+        help_text=_("登记申请书、章程草案、住所使用证明、验资报告等"),
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         shandong = Region.objects.filter(code__startswith="37").order_by("code")
         self.fields["authority_region"].queryset = shandong.exclude(kind=Region.Kind.COUNTY) | shandong.filter(
-            kind=Region.Kind.COUNTY)
+            kind=Region.Kind.COUNTY
+        )
         self.fields["region"].queryset = shandong.filter(kind=Region.Kind.COUNTY)
         self.fields["industries"].queryset = Industry.objects.filter(kind=Industry.Kind.DIVISION).order_by("code")
 
     def to_input(self) -> services.ApplicationInput:
         d = self.cleaned_data
         return services.ApplicationInput(
-            name=d["name"], kind=d["kind"], level=d["level"], authority_region=d["authority_region"],
-            region=d["region"], domicile=d["domicile"], industries=list(d["industries"]),
+            name=d["name"],
+            kind=d["kind"],
+            level=d["level"],
+            authority_region=d["authority_region"],
+            region=d["region"],
+            domicile=d["domicile"],
+            industries=list(d["industries"]),
             business_scope=d["business_scope"],
-            legal_representative=services.PersonInput(d["legal_representative_name"],
-                                                      d["legal_representative_id_number"]),
-            activity_funds=d["activity_funds"], individual_members=d["individual_members"],
-            unit_members=d["unit_members"], fulltime_staff=d["fulltime_staff"], premises=d["premises"],
-            contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+            legal_representative=services.PersonInput(
+                d["legal_representative_name"], d["legal_representative_id_number"]
+            ),
+            activity_funds=d["activity_funds"],
+            individual_members=d["individual_members"],
+            unit_members=d["unit_members"],
+            fulltime_staff=d["fulltime_staff"],
+            premises=d["premises"],
+            contact_name=d["contact_name"],
+            contact_phone=d["contact_phone"],
             documents=[(ApplicationDocument.Kind.OTHER, f) for f in d.get("documents") or []],
         )
 
@@ -111,14 +148,18 @@ class ReasonForm(forms.Form):
 
 
 class ChangeFilingForm(forms.Form):
-    decided_on = forms.DateField(label=_("内部决议日期"), widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text=_("会员（代表）大会或理事会作出变更决议的日期；应自该日起 30 日内申请（REG-5）"))
+    decided_on = forms.DateField(
+        label=_("内部决议日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("会员（代表）大会或理事会作出变更决议的日期；应自该日起 30 日内申请（REG-5）"),
+    )
     reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     name = forms.CharField(label=_("新名称"), required=False, max_length=100)
     domicile = forms.CharField(label=_("新住所"), required=False, max_length=200)
     business_scope = forms.CharField(label=_("新业务范围"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    activity_funds = forms.DecimalField(label=_("新活动资金（元）"), required=False, min_value=0, max_digits=14,
-                                        decimal_places=2)
+    activity_funds = forms.DecimalField(
+        label=_("新活动资金（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     legal_representative_name = forms.CharField(label=_("新法定代表人姓名"), required=False, max_length=50)
     legal_representative_id_number = forms.CharField(label=_("新法定代表人身份证号码"), required=False, max_length=18)
 
@@ -128,12 +169,17 @@ class ChangeFilingForm(forms.Form):
         if d["legal_representative_id_number"] or d["legal_representative_name"]:
             rep = services.PersonInput(d["legal_representative_name"], d["legal_representative_id_number"])
         return services.ChangeInput(
-            reason=d["reason"], decided_on=d["decided_on"], name=d["name"] or None, domicile=d["domicile"] or None,
-            business_scope=d["business_scope"] or None, activity_funds=d["activity_funds"],
+            reason=d["reason"],
+            decided_on=d["decided_on"],
+            name=d["name"] or None,
+            domicile=d["domicile"] or None,
+            business_scope=d["business_scope"] or None,
+            activity_funds=d["activity_funds"],
             legal_representative=rep,
         )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("登记数据文件（CSV 或 XLSX）"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    file = forms.FileField(
+        label=_("登记数据文件（CSV 或 XLSX）"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xiehui.core.models import Industry, Level, Person, Region
 
-
 # Registered items a change filing may change (条例 art. 18), with their labels.
 REGISTERED_ITEM_LABELS = {
     "name": "名称",
@@ -31,12 +30,6 @@ class OrganizationStatus(models.TextChoices):
     REGISTERED = "registered", _("正常登记")
     REVOKED = "revoked", _("撤销登记")
     DEREGISTERED = "deregistered", _("注销登记")
-
-
-class OrganizationQuerySet(models.QuerySet["Organization"]):
-    def in_jurisdiction(self, prefix: str) -> OrganizationQuerySet:
-        """Bodies registered by an authority at or below the region-code prefix."""
-        return self.filter(authority_region__code__startswith=prefix) if prefix else self.all()
 
 
 class Organization(models.Model):
@@ -69,8 +62,6 @@ class Organization(models.Model):
     )
     status_changed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["uscc"]

@@ -47,7 +47,9 @@ REG2 = declare(
 REG3 = declare("REG-3", title="登记审查期限", basis="《社会团体登记管理条例》第十二条", decision_days=60)
 REG4 = declare("REG-4", title="法定代表人不得兼任", basis="《社会团体登记管理条例》")
 REG5 = declare("REG-5", title="变更登记期限", basis="《社会团体登记管理条例》第十八条", filing_days=30)
-REG7 = declare("REG-7", title="直接登记与脱钩（五分离）", basis="004 第1-2条；2015年《行业协会商会与行政机关脱钩总体方案》")
+REG7 = declare(
+    "REG-7", title="直接登记与脱钩（五分离）", basis="004 第1-2条；2015年《行业协会商会与行政机关脱钩总体方案》"
+)
 REG8 = declare("REG-8", title="统一社会信用代码", basis="GB 32100-2015")
 
 NAME_SUFFIXES = ("同业公会", "联合会", "促进会", "协会", "商会", "行业")
@@ -59,7 +61,12 @@ def min_funds(level: str) -> Decimal:
 
 @rule("REG-1", title=REG1.title, basis=REG1.basis, **REG1.parameters)
 def registration_conditions(
-    *, level: str, individual_members: int, unit_members: int, activity_funds: Decimal, domicile: str,
+    *,
+    level: str,
+    individual_members: int,
+    unit_members: int,
+    activity_funds: Decimal,
+    domicile: str,
     fulltime_staff: int,
 ) -> list[Finding]:
     """Every unmet condition of REG-1, each with the figure required and the figure given."""
@@ -67,20 +74,39 @@ def registration_conditions(
     findings: list[Finding] = []
     if individual_members and unit_members:
         if individual_members + unit_members < p["min_mixed_members"]:
-            findings.append(Finding("REG-1", f"个人会员和单位会员混合组成的，会员总数应不少于 {p['min_mixed_members']} 个，"
-                                    f"当前为 {individual_members + unit_members} 个", "individual_members"))
+            findings.append(
+                Finding(
+                    "REG-1",
+                    f"个人会员和单位会员混合组成的，会员总数应不少于 {p['min_mixed_members']} 个，"
+                    f"当前为 {individual_members + unit_members} 个",
+                    "individual_members",
+                )
+            )
     elif unit_members:
         if unit_members < p["min_unit_members"]:
-            findings.append(Finding("REG-1", f"单位会员应不少于 {p['min_unit_members']} 个，当前为 {unit_members} 个",
-                                    "unit_members"))
+            findings.append(
+                Finding(
+                    "REG-1", f"单位会员应不少于 {p['min_unit_members']} 个，当前为 {unit_members} 个", "unit_members"
+                )
+            )
     elif individual_members < p["min_individual_members"]:
-        findings.append(Finding("REG-1", f"个人会员应不少于 {p['min_individual_members']} 个，当前为 {individual_members} 个",
-                                "individual_members"))
+        findings.append(
+            Finding(
+                "REG-1",
+                f"个人会员应不少于 {p['min_individual_members']} 个，当前为 {individual_members} 个",
+                "individual_members",
+            )
+        )
     required = min_funds(level)
     if activity_funds < required:
         scope = "全国性" if level == Level.NATIONAL else "地方性"
-        findings.append(Finding("REG-1", f"{scope}社会团体的活动资金应不少于 {required:,.0f} 元，当前为 {activity_funds:,.2f} 元",
-                                "activity_funds"))
+        findings.append(
+            Finding(
+                "REG-1",
+                f"{scope}社会团体的活动资金应不少于 {required:,.0f} 元，当前为 {activity_funds:,.2f} 元",
+                "activity_funds",
+            )
+        )
     if not domicile.strip():
         findings.append(Finding("REG-1", "须有固定的住所", "domicile"))
     if fulltime_staff < p["min_fulltime_staff"]:

@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from typing import cast
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -38,16 +40,21 @@ def is_officer(actor: Actor) -> bool:
     return actor is not None and actor.is_authenticated and getattr(actor, "role", None) == Role.OFFICER
 
 
+def as_officer(actor: Actor) -> User | None:
+    return cast(User, actor) if is_officer(actor) else None
+
+
 def officer_prefix(actor: Actor) -> str | None:
-    return actor.jurisdiction_prefix if is_officer(actor) else None  # type: ignore[union-attr]
+    officer = as_officer(actor)
+    return officer.jurisdiction_prefix if officer is not None else None
 
 
 def officer_decides(actor: Actor, *, authority_region_id: str, level: str) -> bool:
     """Only the registering authority itself decides (same region and level)."""
-    return (
-        is_officer(actor)
-        and actor.jurisdiction_region_id == authority_region_id  # type: ignore[union-attr]
-        and actor.jurisdiction_level == level  # type: ignore[union-attr]
+    officer = as_officer(actor)
+    return officer is not None and (officer.jurisdiction_region_id, officer.jurisdiction_level) == (
+        authority_region_id,
+        level,
     )
 
 
@@ -73,6 +80,11 @@ class OrganizationFilters:
     kind: str = ""
 
 
+def in_jurisdiction(qs: QuerySet[Organization], prefix: str) -> QuerySet[Organization]:
+    """Bodies registered by an authority at or below the region-code prefix ('' = everywhere)."""
+    return qs.filter(authority_region__code__startswith=prefix) if prefix else qs
+
+
 def _public_base() -> QuerySet[Organization]:
     return Organization.objects.select_related("region", "authority_region")
 
@@ -84,7 +96,7 @@ def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: st
         prefix = officer_prefix(actor)
         if prefix is None:
             return qs.none()
-        qs = qs.in_jurisdiction(prefix)
+        qs = in_jurisdiction(qs, prefix)
     q = filters.q.strip()
     if q:
         compact = q.replace(" ", "").upper()
@@ -95,8 +107,11 @@ def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: st
     if filters.region:
         qs = qs.filter(region__code__startswith=filters.region.rstrip("0") or filters.region)
     if filters.industry:
-        qs = qs.filter(industries__code=filters.industry) if len(filters.industry) == 2 and filters.industry.isdigit() \
+        qs = (
+            qs.filter(industries__code=filters.industry)
+            if len(filters.industry) == 2 and filters.industry.isdigit()
             else qs.filter(industries__section_id=filters.industry)
+        )
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.status:
@@ -138,22 +153,32 @@ def item_history(org: Organization) -> QuerySet:
     return org.item_history.order_by("-effective_on", "-id")
 
 
-def identical_names(*, name: str, authority_region: Region, exclude_org: int | None,
-                    exclude_application: int | None) -> str | None:
+def identical_names(
+    *, name: str, authority_region: Region, exclude_org: int | None, exclude_application: int | None
+) -> str | None:
     """An identical registered name or pending application at the same authority (REG-2)."""
-    org = (Organization.objects.filter(authority_region=authority_region, name=name,
-                                       status=OrganizationStatus.REGISTERED).exclude(pk=exclude_org).first())
+    org = (
+        Organization.objects.filter(authority_region=authority_region, name=name, status=OrganizationStatus.REGISTERED)
+        .exclude(pk=exclude_org or 0)
+        .first()
+    )
     if org is not None:
         return org.name
-    app = (RegistrationApplication.objects.filter(
-        authority_region=authority_region, name=name,
-        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.INCOMPLETE],
-    ).exclude(pk=exclude_application).first())
+    app = (
+        RegistrationApplication.objects.filter(
+            authority_region=authority_region,
+            name=name,
+            status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.INCOMPLETE],
+        )
+        .exclude(pk=exclude_application or 0)
+        .first()
+    )
     return app.name if app is not None else None
 
 
-def similar_names(*, name: str, authority_region: Region, exclude_application: int | None = None,
-                  limit: int = 10) -> list[tuple[Organization, float]]:
+def similar_names(
+    *, name: str, authority_region: Region, exclude_application: int | None = None, limit: int = 10
+) -> list[tuple[Organization, float]]:
     """Registered names in the same area with the same business words: shown to the officer, not refused."""
     region_names = rules.region_name_forms(
         [r.name for r in Region.objects.filter(code__in=_ancestor_codes(authority_region.code))]
@@ -161,8 +186,9 @@ def similar_names(*, name: str, authority_region: Region, exclude_application: i
     core = rules.name_core(name, region_names)
     if not core:
         return []
-    candidates = Organization.objects.filter(authority_region=authority_region,
-                                             status=OrganizationStatus.REGISTERED).only("id", "name", "uscc")
+    candidates = Organization.objects.filter(
+        authority_region=authority_region, status=OrganizationStatus.REGISTERED
+    ).only("id", "name", "uscc")
     core_grams = search.bigrams(core)
     if core_grams:
         q = Q()
@@ -179,10 +205,11 @@ def _ancestor_codes(code: str) -> list[str]:
 
 def application_queue(*, actor: Actor, status: str = "", as_of: dt.date) -> QuerySet[RegistrationApplication]:
     """Applications the officer's authority decides, oldest deadline first."""
-    if not is_officer(actor):
+    officer = as_officer(actor)
+    if officer is None:
         return RegistrationApplication.objects.none()
     qs = RegistrationApplication.objects.filter(
-        authority_region_id=actor.jurisdiction_region_id, level=actor.jurisdiction_level  # type: ignore[union-attr]
+        authority_region_id=officer.jurisdiction_region_id, level=officer.jurisdiction_level
     ).select_related("region", "authority_region")
     if status:
         qs = qs.filter(status=status)
@@ -191,9 +218,14 @@ def application_queue(*, actor: Actor, status: str = "", as_of: dt.date) -> Quer
 
 def application_get(*, actor: Actor, pk: int) -> RegistrationApplication:
     """An application visible to its authority's officers and to the user who filed it."""
-    app = (RegistrationApplication.objects.select_related("region", "authority_region", "legal_representative",
-                                                          "organization", "decided_by")
-           .prefetch_related("industries", "documents").filter(pk=pk).first())
+    app = (
+        RegistrationApplication.objects.select_related(
+            "region", "authority_region", "legal_representative", "organization", "decided_by"
+        )
+        .prefetch_related("industries", "documents")
+        .filter(pk=pk)
+        .first()
+    )
     if app is None:
         raise NotFound("未找到该申请")
     if officer_decides(actor, authority_region_id=app.authority_region_id, level=app.level):
@@ -205,8 +237,11 @@ def application_get(*, actor: Actor, pk: int) -> RegistrationApplication:
 
 def application_by_code(code: str) -> RegistrationApplication:
     """Anyone holding the tracking code may follow the application."""
-    app = (RegistrationApplication.objects.select_related("authority_region", "organization")
-           .filter(tracking_code=code.strip().upper()).first())
+    app = (
+        RegistrationApplication.objects.select_related("authority_region", "organization")
+        .filter(tracking_code=code.strip().upper())
+        .first()
+    )
     if app is None:
         raise NotFound("未找到该受理编号对应的申请，请核对编号")
     return app
@@ -219,11 +254,12 @@ def applications_of(actor: Actor) -> QuerySet[RegistrationApplication]:
 
 
 def change_filing_queue(*, actor: Actor, status: str = "") -> QuerySet[ChangeFiling]:
-    if not is_officer(actor):
+    officer = as_officer(actor)
+    if officer is None:
         return ChangeFiling.objects.none()
     qs = ChangeFiling.objects.filter(
-        organization__authority_region_id=actor.jurisdiction_region_id,  # type: ignore[union-attr]
-        organization__level=actor.jurisdiction_level,  # type: ignore[union-attr]
+        organization__authority_region_id=officer.jurisdiction_region_id,
+        organization__level=officer.jurisdiction_level,
     ).select_related("organization", "new_legal_representative", "filed_by")
     if status:
         qs = qs.filter(status=status)
@@ -237,9 +273,13 @@ def change_filings_of(*, actor: Actor, organization: Organization) -> QuerySet[C
 
 
 def change_filing_get(*, actor: Actor, pk: int) -> ChangeFiling:
-    filing = (ChangeFiling.objects.select_related("organization", "organization__legal_representative",
-                                                  "new_legal_representative", "filed_by", "decided_by")
-              .filter(pk=pk).first())
+    filing = (
+        ChangeFiling.objects.select_related(
+            "organization", "organization__legal_representative", "new_legal_representative", "filed_by", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if filing is None:
         raise NotFound("未找到该变更申请")
     org = filing.organization

@@ -19,6 +19,7 @@ from xiehui.core.models import LEVEL_PREFIX_LENGTH, Industry, Level, Person, Reg
 
 from . import rules, search, selectors
 from .models import (
+    REGISTERED_ITEM_LABELS,
     ApplicationDocument,
     ApplicationStatus,
     AuthoritySequence,
@@ -28,7 +29,6 @@ from .models import (
     Organization,
     OrganizationKind,
     OrganizationStatus,
-    REGISTERED_ITEM_LABELS,
     RegisteredItemChange,
     RegistrationApplication,
     StaffAssignment,
@@ -77,16 +77,19 @@ def _refuse(findings: list[rules.Finding]) -> None:
         )
 
 
+REGION_KIND_FOR_LEVEL = {
+    Level.NATIONAL: Region.Kind.NATION,
+    Level.PROVINCIAL: Region.Kind.PROVINCE,
+    Level.MUNICIPAL: Region.Kind.CITY,
+    Level.COUNTY: Region.Kind.COUNTY,
+}
+
+
 def check_authority(level: str, authority_region: Region) -> None:
     """The authority's region must be of the kind its level registers at."""
-    expected = {
-        Level.NATIONAL: Region.Kind.NATION,
-        Level.PROVINCIAL: Region.Kind.PROVINCE,
-        Level.MUNICIPAL: Region.Kind.CITY,
-        Level.COUNTY: Region.Kind.COUNTY,
-    }.get(Level(level) if level in Level.values else None)
-    if expected is None:
+    if level not in Level.values:
         raise ApplicationError("登记层级无效", code="invalid_level", field="level")
+    expected = REGION_KIND_FOR_LEVEL[Level(level)]
     if authority_region.kind != expected:
         raise ApplicationError(
             f"{Level(level).label}社会团体的登记管理机关应在{Region.Kind(expected).label}行政区划，"
@@ -96,15 +99,23 @@ def check_authority(level: str, authority_region: Region) -> None:
         )
 
 
-def check_name(*, name: str, level: str, authority_region: Region, exclude_org: int | None = None,
-               exclude_application: int | None = None) -> None:
+def check_name(
+    *,
+    name: str,
+    level: str,
+    authority_region: Region,
+    exclude_org: int | None = None,
+    exclude_application: int | None = None,
+) -> None:
     """REG-2: reserved words, and no identical name within the same authority's area."""
     if not rules.canonical_name(name):
         raise ApplicationError("请填写名称", code="name_required", field="name")
     _refuse(rules.name_reserved_words(name=name, level=level))
     canonical = rules.canonical_name(name)
     taken = selectors.identical_names(
-        name=canonical, authority_region=authority_region, exclude_org=exclude_org,
+        name=canonical,
+        authority_region=authority_region,
+        exclude_org=exclude_org,
         exclude_application=exclude_application,
     )
     if taken:
@@ -119,7 +130,7 @@ def check_legal_representative(*, person: Person, exclude_org: int | None = None
     """REG-4: a person is legal representative of at most one 社会团体."""
     other = (
         Organization.objects.filter(legal_representative=person, status=OrganizationStatus.REGISTERED)
-        .exclude(pk=exclude_org)
+        .exclude(pk=exclude_org or 0)
         .first()
     )
     if other is not None:
@@ -142,7 +153,8 @@ def person_for(data: PersonInput) -> Person:
     if existing is not None:
         if existing.name != name:
             raise ApplicationError(
-                "该身份证号码已登记的姓名与填写的姓名不一致，请核对", code="person_name_mismatch",
+                "该身份证号码已登记的姓名与填写的姓名不一致，请核对",
+                code="person_name_mismatch",
                 field="legal_representative_name",
             )
         return existing
@@ -168,10 +180,16 @@ def application_submit(*, actor: User | None, data: ApplicationInput, now: dt.da
     if not data.region.code.startswith(data.authority_region.code[: LEVEL_PREFIX_LENGTH[Level(data.level)]]):
         raise ApplicationError("住所所在区划不在登记管理机关辖区内", code="region_outside_authority", field="region")
     check_name(name=data.name, level=data.level, authority_region=data.authority_region)
-    _refuse(rules.registration_conditions(
-        level=data.level, individual_members=data.individual_members, unit_members=data.unit_members,
-        activity_funds=data.activity_funds, domicile=data.domicile, fulltime_staff=data.fulltime_staff,
-    ))
+    _refuse(
+        rules.registration_conditions(
+            level=data.level,
+            individual_members=data.individual_members,
+            unit_members=data.unit_members,
+            activity_funds=data.activity_funds,
+            domicile=data.domicile,
+            fulltime_staff=data.fulltime_staff,
+        )
+    )
     if not data.industries:
         raise ApplicationError("请至少选择一个所属行业", code="industries_required", field="industries")
     for _, upload in data.documents:  # every document is checked before anything (a file) is written
@@ -180,14 +198,26 @@ def application_submit(*, actor: User | None, data: ApplicationInput, now: dt.da
     check_legal_representative(person=person)
     today = clock.local_date(now)
     application = RegistrationApplication(
-        tracking_code=_tracking_code(), name=rules.canonical_name(data.name), kind=data.kind, level=data.level,
-        authority_region=data.authority_region, region=data.region, domicile=data.domicile.strip(),
-        business_scope=data.business_scope.strip(), legal_representative=person, activity_funds=data.activity_funds,
-        individual_members=data.individual_members, unit_members=data.unit_members,
-        fulltime_staff=data.fulltime_staff, premises=data.premises.strip(), contact_name=data.contact_name.strip(),
+        tracking_code=_tracking_code(),
+        name=rules.canonical_name(data.name),
+        kind=data.kind,
+        level=data.level,
+        authority_region=data.authority_region,
+        region=data.region,
+        domicile=data.domicile.strip(),
+        business_scope=data.business_scope.strip(),
+        legal_representative=person,
+        activity_funds=data.activity_funds,
+        individual_members=data.individual_members,
+        unit_members=data.unit_members,
+        fulltime_staff=data.fulltime_staff,
+        premises=data.premises.strip(),
+        contact_name=data.contact_name.strip(),
         contact_phone_encrypted=pii.encrypt(data.contact_phone) if data.contact_phone else "",
         contact_phone_masked=pii.mask_phone(data.contact_phone) if data.contact_phone else "",
-        applicant=actor if actor is not None and actor.pk else None, submitted_at=now, complete_on=today,
+        applicant=actor if actor is not None and actor.pk else None,
+        submitted_at=now,
+        complete_on=today,
         due_on=rules.decision_due(today),
     )
     application.full_clean(exclude=["industries"])
@@ -195,8 +225,13 @@ def application_submit(*, actor: User | None, data: ApplicationInput, now: dt.da
     application.industries.set(data.industries)
     for kind, upload in data.documents:
         _attach_document(application, kind, upload)
-    audit.record(actor=actor, action="registry.application.submitted", obj=application, now=now,
-                 changes={"status": {"before": None, "after": application.status}})
+    audit.record(
+        actor=actor,
+        action="registry.application.submitted",
+        obj=application,
+        now=now,
+        changes={"status": {"before": None, "after": application.status}},
+    )
     return application
 
 
@@ -208,8 +243,12 @@ def _attach_document(application: RegistrationApplication, kind: str, upload: Up
         digest.update(chunk)
     upload.seek(0)
     doc = ApplicationDocument(
-        application=application, kind=kind, original_name=(upload.name or "file")[:200], size=upload.size or 0,
-        content_type=content_type, sha256=digest.hexdigest(),
+        application=application,
+        kind=kind,
+        original_name=(upload.name or "file")[:200],
+        size=upload.size or 0,
+        content_type=content_type,
+        sha256=digest.hexdigest(),
     )
     doc.file.save(upload.name or "file", upload, save=False)
     doc.save()
@@ -221,8 +260,9 @@ def _require_deciding_officer(actor: User, authority_region_id: str, level: str)
 
 
 @transaction.atomic
-def application_request_completion(*, actor: User, application: RegistrationApplication, reason: str,
-                                   now: dt.datetime) -> RegistrationApplication:
+def application_request_completion(
+    *, actor: User, application: RegistrationApplication, reason: str, now: dt.datetime
+) -> RegistrationApplication:
     """Ask the founders to complete the application; REG-3's 60 days restart when they do."""
     application = RegistrationApplication.objects.select_for_update().get(pk=application.pk)
     _require_deciding_officer(actor, application.authority_region_id, application.level)
@@ -233,14 +273,24 @@ def application_request_completion(*, actor: User, application: RegistrationAppl
     application.status = ApplicationStatus.INCOMPLETE
     application.decision_reason = reason.strip()
     application.save(update_fields=["status", "decision_reason"])
-    audit.record(actor=actor, action="registry.application.completion_requested", obj=application, now=now,
-                 changes={"status": {"before": "submitted", "after": "incomplete"}, "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="registry.application.completion_requested",
+        obj=application,
+        now=now,
+        changes={"status": {"before": "submitted", "after": "incomplete"}, "reason": reason.strip()},
+    )
     return application
 
 
 @transaction.atomic
-def application_resubmit(*, actor: User | None, application: RegistrationApplication,
-                         documents: list[tuple[str, UploadedFile]], now: dt.datetime) -> RegistrationApplication:
+def application_resubmit(
+    *,
+    actor: User | None,
+    application: RegistrationApplication,
+    documents: list[tuple[str, UploadedFile]],
+    now: dt.datetime,
+) -> RegistrationApplication:
     """The founders complete the application; it becomes complete today (REG-3 counts anew)."""
     application = RegistrationApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.INCOMPLETE:
@@ -256,8 +306,13 @@ def application_resubmit(*, actor: User | None, application: RegistrationApplica
     application.complete_on = today
     application.due_on = rules.decision_due(today)
     application.save(update_fields=["status", "complete_on", "due_on"])
-    audit.record(actor=actor, action="registry.application.resubmitted", obj=application, now=now,
-                 changes={"status": {"before": "incomplete", "after": "submitted"}})
+    audit.record(
+        actor=actor,
+        action="registry.application.resubmitted",
+        obj=application,
+        now=now,
+        changes={"status": {"before": "incomplete", "after": "submitted"}},
+    )
     return application
 
 
@@ -278,18 +333,31 @@ def application_approve(*, actor: User, application: RegistrationApplication, no
     application = RegistrationApplication.objects.select_for_update().get(pk=application.pk)
     _require_deciding_officer(actor, application.authority_region_id, application.level)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise ApplicationError(f"该申请当前状态为“{application.get_status_display()}”，不能准予登记",
-                               code="application_not_pending")
-    check_name(name=application.name, level=application.level, authority_region=application.authority_region,
-               exclude_application=application.pk)
+        raise ApplicationError(
+            f"该申请当前状态为“{application.get_status_display()}”，不能准予登记", code="application_not_pending"
+        )
+    check_name(
+        name=application.name,
+        level=application.level,
+        authority_region=application.authority_region,
+        exclude_application=application.pk,
+    )
     check_legal_representative(person=application.legal_representative)
     org = Organization(
-        uscc=_next_uscc(application.authority_region), name=application.name,
-        name_grams=search.name_grams(application.name), kind=application.kind, level=application.level,
-        authority_region=application.authority_region, region=application.region, domicile=application.domicile,
-        business_scope=application.business_scope, legal_representative=application.legal_representative,
-        activity_funds=application.activity_funds, registered_on=clock.local_date(now),
-        fulltime_staff=application.fulltime_staff, premises=application.premises,
+        uscc=_next_uscc(application.authority_region),
+        name=application.name,
+        name_grams=search.name_grams(application.name),
+        kind=application.kind,
+        level=application.level,
+        authority_region=application.authority_region,
+        region=application.region,
+        domicile=application.domicile,
+        business_scope=application.business_scope,
+        legal_representative=application.legal_representative,
+        activity_funds=application.activity_funds,
+        registered_on=clock.local_date(now),
+        fulltime_staff=application.fulltime_staff,
+        premises=application.premises,
     )
     org.full_clean(exclude=["industries"])
     org.save()
@@ -299,16 +367,27 @@ def application_approve(*, actor: User, application: RegistrationApplication, no
     application.status = ApplicationStatus.APPROVED
     application.decided_at, application.decided_by, application.organization = now, actor, org
     application.save(update_fields=["status", "decided_at", "decided_by", "organization"])
-    audit.record(actor=actor, action="registry.application.approved", obj=application, now=now,
-                 changes={"status": {"before": "submitted", "after": "approved"}, "uscc": org.uscc})
-    audit.record(actor=actor, action="registry.organization.registered", obj=org, now=now,
-                 changes=audit.diff({}, item_values(org)))
+    audit.record(
+        actor=actor,
+        action="registry.application.approved",
+        obj=application,
+        now=now,
+        changes={"status": {"before": "submitted", "after": "approved"}, "uscc": org.uscc},
+    )
+    audit.record(
+        actor=actor,
+        action="registry.organization.registered",
+        obj=org,
+        now=now,
+        changes=audit.diff({}, item_values(org)),
+    )
     return org
 
 
 @transaction.atomic
-def application_refuse(*, actor: User, application: RegistrationApplication, reason: str,
-                       now: dt.datetime) -> RegistrationApplication:
+def application_refuse(
+    *, actor: User, application: RegistrationApplication, reason: str, now: dt.datetime
+) -> RegistrationApplication:
     """Refuse; REG-3 requires the reasons to be stated."""
     application = RegistrationApplication.objects.select_for_update().get(pk=application.pk)
     _require_deciding_officer(actor, application.authority_region_id, application.level)
@@ -320,8 +399,13 @@ def application_refuse(*, actor: User, application: RegistrationApplication, rea
     application.status = ApplicationStatus.REFUSED
     application.decided_at, application.decided_by, application.decision_reason = now, actor, reason.strip()
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-    audit.record(actor=actor, action="registry.application.refused", obj=application, now=now,
-                 changes={"status": {"before": before, "after": "refused"}, "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="registry.application.refused",
+        obj=application,
+        now=now,
+        changes={"status": {"before": before, "after": "refused"}, "reason": reason.strip()},
+    )
     return application
 
 
@@ -339,8 +423,14 @@ def item_values(org: Organization) -> dict[str, Any]:
 def _record_initial_items(org: Organization, *, source: str, now: dt.datetime) -> None:
     RegisteredItemChange.objects.bulk_create(
         RegisteredItemChange(
-            organization=org, field=key, label=CHANGEABLE_ITEMS[key], old_value="", new_value=value,
-            effective_on=org.registered_on, recorded_at=now, source=source,
+            organization=org,
+            field=key,
+            label=CHANGEABLE_ITEMS[key],
+            old_value="",
+            new_value=value,
+            effective_on=org.registered_on,
+            recorded_at=now,
+            source=source,
         )
         for key, value in item_values(org).items()
     )
@@ -366,15 +456,17 @@ def _scalar_changes(org: Organization, data: ChangeInput) -> dict[str, str]:
             changes[key] = new
     if data.activity_funds is not None and data.activity_funds != org.activity_funds:
         if data.activity_funds < rules.min_funds(org.level):
-            raise ApplicationError(f"活动资金不得低于 {rules.min_funds(org.level):,.0f} 元（REG-1）",
-                                   code="reg_1", field="activity_funds")
+            raise ApplicationError(
+                f"活动资金不得低于 {rules.min_funds(org.level):,.0f} 元（REG-1）", code="reg_1", field="activity_funds"
+            )
         changes["activity_funds"] = f"{data.activity_funds:.2f}"
     return changes
 
 
 @transaction.atomic
-def change_filing_submit(*, actor: User, organization: Organization, data: ChangeInput,
-                         now: dt.datetime) -> ChangeFiling:
+def change_filing_submit(
+    *, actor: User, organization: Organization, data: ChangeInput, now: dt.datetime
+) -> ChangeFiling:
     """Association staff file a change of registered items (REG-5: within 30 days of deciding it)."""
     if not selectors.staff_of(actor, organization):
         raise PermissionDenied("只有本协会工作人员可以申请变更登记")
@@ -400,13 +492,24 @@ def change_filing_submit(*, actor: User, organization: Organization, data: Chang
     if not changes and new_rep is None:
         raise ApplicationError("未填写任何与现登记事项不同的变更内容", code="no_changes")
     filing = ChangeFiling(
-        organization=org, changes=changes, new_legal_representative=new_rep, reason=data.reason.strip(),
-        decided_on=data.decided_on, filing_due_on=rules.filing_due(data.decided_on), filed_at=now, filed_by=actor,
+        organization=org,
+        changes=changes,
+        new_legal_representative=new_rep,
+        reason=data.reason.strip(),
+        decided_on=data.decided_on,
+        filing_due_on=rules.filing_due(data.decided_on),
+        filed_at=now,
+        filed_by=actor,
     )
-    filing.full_clean()
+    filing.full_clean(exclude=["changes"])  # {} is valid: a change of legal representative only
     filing.save()
-    audit.record(actor=actor, action="registry.change_filing.submitted", obj=filing, now=now,
-                 changes={"items": sorted([*changes, *(["legal_representative"] if new_rep else [])])})
+    audit.record(
+        actor=actor,
+        action="registry.change_filing.submitted",
+        obj=filing,
+        now=now,
+        changes={"items": sorted([*changes, *(["legal_representative"] if new_rep else [])])},
+    )
     return filing
 
 
@@ -420,21 +523,29 @@ def change_filing_approve(*, actor: User, filing: ChangeFiling, now: dt.datetime
         raise ApplicationError("该变更申请已办结", code="change_filing_not_pending")
     before = item_values(org)
     if "name" in filing.changes:
-        check_name(name=filing.changes["name"], level=org.level, authority_region=org.authority_region,
-                   exclude_org=org.pk)
+        check_name(
+            name=filing.changes["name"], level=org.level, authority_region=org.authority_region, exclude_org=org.pk
+        )
     for key, value in filing.changes.items():
         setattr(org, key, Decimal(value) if key == "activity_funds" else value)
-    if filing.new_legal_representative_id:
-        check_legal_representative(person=filing.new_legal_representative, exclude_org=org.pk)
-        org.legal_representative = filing.new_legal_representative
+    new_rep = filing.new_legal_representative
+    if new_rep is not None:
+        check_legal_representative(person=new_rep, exclude_org=org.pk)
+        org.legal_representative = new_rep
     org.name_grams = search.name_grams(org.name)
     org.full_clean(exclude=["industries"])
     org.save()
     after = item_values(org)
     RegisteredItemChange.objects.bulk_create(
         RegisteredItemChange(
-            organization=org, field=key, label=CHANGEABLE_ITEMS[key], old_value=before[key], new_value=after[key],
-            effective_on=clock.local_date(now), recorded_at=now, source=RegisteredItemChange.Source.CHANGE,
+            organization=org,
+            field=key,
+            label=CHANGEABLE_ITEMS[key],
+            old_value=before[key],
+            new_value=after[key],
+            effective_on=clock.local_date(now),
+            recorded_at=now,
+            source=RegisteredItemChange.Source.CHANGE,
         )
         for key in after
         if before[key] != after[key]
@@ -442,8 +553,9 @@ def change_filing_approve(*, actor: User, filing: ChangeFiling, now: dt.datetime
     filing.status, filing.decided_at, filing.decided_by = FilingStatus.APPROVED, now, actor
     filing.save(update_fields=["status", "decided_at", "decided_by"])
     audit.record(actor=actor, action="registry.change_filing.approved", obj=filing, now=now)
-    audit.record(actor=actor, action="registry.organization.changed", obj=org, now=now,
-                 changes=audit.diff(before, after))
+    audit.record(
+        actor=actor, action="registry.organization.changed", obj=org, now=now, changes=audit.diff(before, after)
+    )
     return org
 
 
@@ -458,8 +570,9 @@ def change_filing_reject(*, actor: User, filing: ChangeFiling, reason: str, now:
     filing.status, filing.decided_at, filing.decided_by = FilingStatus.REJECTED, now, actor
     filing.decision_reason = reason.strip()
     filing.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-    audit.record(actor=actor, action="registry.change_filing.rejected", obj=filing, now=now,
-                 changes={"reason": reason.strip()})
+    audit.record(
+        actor=actor, action="registry.change_filing.rejected", obj=filing, now=now, changes={"reason": reason.strip()}
+    )
     return filing
 
 
@@ -488,8 +601,9 @@ class OrganizationRecord:
 
 
 @transaction.atomic
-def organization_record(*, actor: User | None, data: OrganizationRecord, now: dt.datetime,
-                        source: str = RegisteredItemChange.Source.IMPORT) -> Organization:
+def organization_record(
+    *, actor: User | None, data: OrganizationRecord, now: dt.datetime, source: str = RegisteredItemChange.Source.IMPORT
+) -> Organization:
     """Enter an existing registration into the register (REG-2, REG-4 and REG-8 checked)."""
     from xiehui.core.codes import clean_uscc
 
@@ -497,8 +611,9 @@ def organization_record(*, actor: User | None, data: OrganizationRecord, now: dt
     if Organization.objects.filter(uscc=uscc).exists():
         raise ApplicationError(f"统一社会信用代码 {uscc} 已在登记库中", code="uscc_exists", field="uscc")
     if uscc[2:8] != (data.authority_region.code if data.level != Level.NATIONAL else "100000"):
-        raise ApplicationError("统一社会信用代码第 3-8 位应为登记管理机关的行政区划代码", code="uscc_region_mismatch",
-                               field="uscc")
+        raise ApplicationError(
+            "统一社会信用代码第 3-8 位应为登记管理机关的行政区划代码", code="uscc_region_mismatch", field="uscc"
+        )
     check_authority(data.level, data.authority_region)
     if data.status == OrganizationStatus.REGISTERED:
         check_name(name=data.name, level=data.level, authority_region=data.authority_region)
@@ -506,30 +621,51 @@ def organization_record(*, actor: User | None, data: OrganizationRecord, now: dt
     if data.status == OrganizationStatus.REGISTERED:
         check_legal_representative(person=person)
     org = Organization(
-        uscc=uscc, name=rules.canonical_name(data.name), name_grams=search.name_grams(data.name),
-        short_name=data.short_name, kind=data.kind, level=data.level, authority_region=data.authority_region,
-        region=data.region, domicile=data.domicile, business_scope=data.business_scope, legal_representative=person,
-        activity_funds=data.activity_funds, registered_on=data.registered_on, fulltime_staff=data.fulltime_staff,
-        premises=data.premises, website=data.website, contact_phone=data.contact_phone, status=data.status,
+        uscc=uscc,
+        name=rules.canonical_name(data.name),
+        name_grams=search.name_grams(data.name),
+        short_name=data.short_name,
+        kind=data.kind,
+        level=data.level,
+        authority_region=data.authority_region,
+        region=data.region,
+        domicile=data.domicile,
+        business_scope=data.business_scope,
+        legal_representative=person,
+        activity_funds=data.activity_funds,
+        registered_on=data.registered_on,
+        fulltime_staff=data.fulltime_staff,
+        premises=data.premises,
+        website=data.website,
+        contact_phone=data.contact_phone,
+        status=data.status,
     )
     org.full_clean(exclude=["industries"])
     org.save()
     org.industries.set(data.industries)
     _record_initial_items(org, source=source, now=now)
     DecouplingItem.objects.bulk_create(DecouplingItem(organization=org, item=i) for i in DecouplingItem.Item.values)
-    audit.record(actor=actor, action="registry.organization.recorded", obj=org, now=now,
-                 changes=audit.diff({}, item_values(org)))
+    audit.record(
+        actor=actor, action="registry.organization.recorded", obj=org, now=now, changes=audit.diff({}, item_values(org))
+    )
     return org
 
 
 @transaction.atomic
-def staff_assign(*, actor: User | None, user: User, organization: Organization, title: str = "",
-                 now: dt.datetime | None = None) -> StaffAssignment:
+def staff_assign(
+    *, actor: User | None, user: User, organization: Organization, title: str = "", now: dt.datetime | None = None
+) -> StaffAssignment:
     """Bind an association-staff account to the one association it works for."""
     if user.role != "staff":
         raise ApplicationError("只有“协会工作人员”角色的账户可以关联协会", code="not_staff_role", field="user")
-    assignment, _ = StaffAssignment.objects.update_or_create(user=user, defaults={"organization": organization,
-                                                                                   "title": title})
-    audit.record(actor=actor, action="registry.staff.assigned", obj=assignment, now=now,
-                 changes={"organization": {"before": None, "after": organization.uscc}})
+    assignment, _ = StaffAssignment.objects.update_or_create(
+        user=user, defaults={"organization": organization, "title": title}
+    )
+    audit.record(
+        actor=actor,
+        action="registry.staff.assigned",
+        obj=assignment,
+        now=now,
+        changes={"organization": {"before": None, "after": organization.uscc}},
+    )
     return assignment

@@ -20,7 +20,8 @@ def check_document(upload: UploadedFile, *, field: str = "documents") -> str:
         raise ApplicationError(f"文件“{name}”为空", code="upload_empty", field=field)
     if size > limit:
         raise ApplicationError(
-            f"文件“{name}”大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB", code="upload_too_large",
+            f"文件“{name}”大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+            code="upload_too_large",
             field=field,
         )
     upload.seek(0)
@@ -30,6 +31,7 @@ def check_document(upload: UploadedFile, *, field: str = "documents") -> str:
     if kind is None or kind.mime not in DOCUMENT_TYPES:
         raise ApplicationError(
             f"文件“{name}”的类型不受支持，仅接受 PDF、PNG、JPEG（按文件内容识别，而非扩展名）",
-            code="upload_type", field=field,
+            code="upload_type",
+            field=field,
         )
     return str(kind.mime)

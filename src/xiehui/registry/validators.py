@@ -17,6 +17,8 @@ def clean_id_number(value: str, *, field: str = "legal_representative_id_number"
     except InvalidChecksum as exc:
         raise ApplicationError("居民身份证号码校验位错误", code="id_number_checksum", field=field) from exc
     except InvalidComponent as exc:
-        raise ApplicationError("居民身份证号码中的出生日期或地址码无效", code="id_number_birth_date", field=field) from exc
+        raise ApplicationError(
+            "居民身份证号码中的出生日期或地址码无效", code="id_number_birth_date", field=field
+        ) from exc
     except ValidationError as exc:
         raise ApplicationError("居民身份证号码格式错误", code="id_number_format", field=field) from exc

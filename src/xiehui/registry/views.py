@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from xiehui.core import clock
 from xiehui.core.errors import ApplicationError
 from xiehui.core.selectors import audit_trail
+from xiehui.core.typing import Request
 from xiehui.web.access import officer_required, staff_required
 from xiehui.web.paging import paginate
 
@@ -22,8 +23,9 @@ from .models import ApplicationStatus, FilingStatus
 
 def _filters(form: SearchForm) -> selectors.OrganizationFilters:
     data = form.cleaned_data if form.is_valid() else {}
-    return selectors.OrganizationFilters(**{k: data.get(k) or "" for k in ("q", "region", "industry", "level",
-                                                                            "status")})
+    return selectors.OrganizationFilters(
+        **{k: data.get(k) or "" for k in ("q", "region", "industry", "level", "status")}
+    )
 
 
 def _form_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +36,8 @@ def _form_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped
 
 # -- portal -----------------------------------------------------------------
 
-def portal_search(request: HttpRequest) -> HttpResponse:
+
+def portal_search(request: Request) -> HttpResponse:
     form = SearchForm(request.GET or None)
     qs = selectors.organization_search(actor=request.user, filters=_filters(form)).prefetch_related()
     page = paginate(request, qs)
@@ -42,22 +45,22 @@ def portal_search(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-def portal_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+def portal_detail(request: Request, uscc: str) -> HttpResponse:
     try:
         org = selectors.organization_get(actor=request.user, uscc=uscc)
     except ApplicationError as exc:
         return render(request, "web/not_found.html", {"message": exc.message}, status=404)
-    context = {"org": org, "history": selectors.item_history(org)[:100],
-               "decoupling": org.decoupling_items.all()}
+    context = {"org": org, "history": selectors.item_history(org)[:100], "decoupling": org.decoupling_items.all()}
     return render(request, "registry/portal_detail.html", context)
 
 
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: Request) -> HttpResponse:
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            app = services.application_submit(actor=request.user if request.user.is_authenticated else None,
-                                              data=form.to_input(), now=clock.now())
+            app = services.application_submit(
+                actor=request.user if request.user.is_authenticated else None, data=form.to_input(), now=clock.now()
+            )
             messages.success(request, f"申请已受理，受理编号 {app.tracking_code}，请妥善保存以查询进度。")
             return redirect(f"{reverse('registry:application_status')}?code={app.tracking_code}")
         except ApplicationError as exc:
@@ -65,7 +68,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/apply.html", {"form": form})
 
 
-def application_status(request: HttpRequest) -> HttpResponse:
+def application_status(request: Request) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     app, error = None, ""
     if code:
@@ -76,20 +79,28 @@ def application_status(request: HttpRequest) -> HttpResponse:
     form = ResubmitForm(request.POST or None, request.FILES or None)
     if app is not None and request.method == "POST" and form.is_valid():
         try:
-            services.application_resubmit(actor=None, application=app, documents=[
-                ("other", f) for f in form.cleaned_data["documents"]], now=clock.now())
+            services.application_resubmit(
+                actor=None,
+                application=app,
+                documents=[("other", f) for f in form.cleaned_data["documents"]],
+                now=clock.now(),
+            )
             messages.success(request, "补正材料已提交，审查期限自今日重新计算。")
             return redirect(f"{reverse('registry:application_status')}?code={app.tracking_code}")
         except ApplicationError as exc:
             _form_error(form, exc)
-    return render(request, "registry/application_status.html",
-                  {"app": app, "code": code, "error": error, "form": form, "today": clock.today()})
+    return render(
+        request,
+        "registry/application_status.html",
+        {"app": app, "code": code, "error": error, "form": form, "today": clock.today()},
+    )
 
 
 # -- workspace --------------------------------------------------------------
 
+
 @staff_required
-def workspace_home(request: HttpRequest) -> HttpResponse:
+def workspace_home(request: Request) -> HttpResponse:
     org = selectors.staff_organization(request.user)
     if org is None:
         return render(request, "web/not_found.html", {"message": "您的账户尚未关联协会，请联系管理员"}, status=404)
@@ -105,33 +116,38 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def workspace_change_new(request: HttpRequest) -> HttpResponse:
+def workspace_change_new(request: Request) -> HttpResponse:
     org = selectors.staff_organization(request.user)
     if org is None:
         return redirect("registry:workspace_home")
     form = ChangeFilingForm(request.POST or None, initial={"decided_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            filing = services.change_filing_submit(actor=request.user, organization=org, data=form.to_input(),
-                                                   now=clock.now())
+            filing = services.change_filing_submit(
+                actor=request.user, organization=org, data=form.to_input(), now=clock.now()
+            )
             messages.success(request, "变更登记申请已提交，等待登记管理机关审查。")
             return redirect("registry:workspace_change", pk=filing.pk)
         except ApplicationError as exc:
             _form_error(form, exc)
-    return render(request, "registry/workspace_change_new.html", {"form": form, "org": org,
-                                                                    "filing_days": rules.REG5.parameters["filing_days"]})
+    return render(
+        request,
+        "registry/workspace_change_new.html",
+        {"form": form, "org": org, "filing_days": rules.REG5.parameters["filing_days"]},
+    )
 
 
 @staff_required
-def workspace_change(request: HttpRequest, pk: int) -> HttpResponse:
+def workspace_change(request: Request, pk: int) -> HttpResponse:
     filing = selectors.change_filing_get(actor=request.user, pk=pk)
     return render(request, "registry/change_detail.html", {"filing": filing, "face": "workspace"})
 
 
 # -- console ----------------------------------------------------------------
 
+
 @officer_required
-def console_home(request: HttpRequest) -> HttpResponse:
+def console_home(request: Request) -> HttpResponse:
     today = clock.today()
     queue = selectors.application_queue(actor=request.user, status=ApplicationStatus.SUBMITTED, as_of=today)
     context = {
@@ -139,7 +155,8 @@ def console_home(request: HttpRequest) -> HttpResponse:
         "overdue_applications": queue.filter(due_on__lt=today).count(),
         "pending_filings": selectors.pending_filings_count(request.user),
         "register_count": selectors.organization_search(
-            actor=request.user, filters=selectors.OrganizationFilters(), scope="jurisdiction").count(),
+            actor=request.user, filters=selectors.OrganizationFilters(), scope="jurisdiction"
+        ).count(),
         "soonest": queue[:5],
         "today": today,
     }
@@ -147,7 +164,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def console_register(request: HttpRequest) -> HttpResponse:
+def console_register(request: Request) -> HttpResponse | StreamingHttpResponse:
     form = SearchForm(request.GET or None)
     qs = selectors.organization_search(actor=request.user, filters=_filters(form), scope="jurisdiction")
     if request.GET.get("export") == "csv":
@@ -169,8 +186,18 @@ def _csv_export(qs) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
     def rows():  # type: ignore[no-untyped-def]
         yield "\ufeff" + writer.writerow(header)
         for o in qs.iterator(chunk_size=2000):
-            yield writer.writerow([o.uscc, o.name, o.get_kind_display(), o.get_level_display(), o.region.full_name,
-                                   o.domicile, o.registered_on.isoformat(), o.get_status_display()])
+            yield writer.writerow(
+                [
+                    o.uscc,
+                    o.name,
+                    o.get_kind_display(),
+                    o.get_level_display(),
+                    o.region.full_name,
+                    o.domicile,
+                    o.registered_on.isoformat(),
+                    o.get_status_display(),
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="register.csv"'
@@ -178,16 +205,20 @@ def _csv_export(qs) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
 
 
 @officer_required
-def console_organization(request: HttpRequest, uscc: str) -> HttpResponse:
+def console_organization(request: Request, uscc: str) -> HttpResponse:
     org = selectors.organization_get_for_officer(actor=request.user, uscc=uscc)
-    context = {"org": org, "history": selectors.item_history(org)[:100], "decoupling": org.decoupling_items.all(),
-               "audit": audit_trail(object_type="registry.organization", object_id=str(org.pk)),
-               "masked_id": org.legal_representative.id_number_masked}
+    context = {
+        "org": org,
+        "history": selectors.item_history(org)[:100],
+        "decoupling": org.decoupling_items.all(),
+        "audit": audit_trail(object_type="registry.organization", object_id=str(org.pk)),
+        "masked_id": org.legal_representative.id_number_masked,
+    }
     return render(request, "registry/console_organization.html", context)
 
 
 @officer_required
-def console_applications(request: HttpRequest) -> HttpResponse:
+def console_applications(request: Request) -> HttpResponse:
     status = request.GET.get("status", ApplicationStatus.SUBMITTED)
     today = clock.today()
     qs = selectors.application_queue(actor=request.user, status=status if status != "all" else "", as_of=today)
@@ -196,12 +227,15 @@ def console_applications(request: HttpRequest) -> HttpResponse:
         app.deadline_state = rules.deadline_state(app.due_on, today)
         app.days_left = (app.due_on - today).days
         app.days_overdue = -app.days_left
-    return render(request, "registry/console_applications.html",
-                  {"page": page, "status": status, "statuses": ApplicationStatus.choices, "today": today})
+    return render(
+        request,
+        "registry/console_applications.html",
+        {"page": page, "status": status, "statuses": ApplicationStatus.choices, "today": today},
+    )
 
 
 @officer_required
-def console_application(request: HttpRequest, pk: int) -> HttpResponse:
+def console_application(request: Request, pk: int) -> HttpResponse:
     app = selectors.application_get(actor=request.user, pk=pk)
     reason_form = ReasonForm(request.POST or None)
     if request.method == "POST":
@@ -212,40 +246,53 @@ def console_application(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已准予登记，统一社会信用代码 {org.uscc}")
                 return redirect("registry:console_organization", uscc=org.uscc)
             if reason_form.is_valid():
-                service = {"refuse": services.application_refuse,
-                           "request_completion": services.application_request_completion}.get(action or "")
+                service = {
+                    "refuse": services.application_refuse,
+                    "request_completion": services.application_request_completion,
+                }.get(action or "")
                 if service is None:
                     raise ApplicationError("未知操作", code="unknown_action")
-                service(actor=request.user, application=app, reason=reason_form.cleaned_data["reason"],
-                        now=clock.now())
+                service(actor=request.user, application=app, reason=reason_form.cleaned_data["reason"], now=clock.now())
                 messages.success(request, "已作出决定")
                 return redirect("registry:console_application", pk=app.pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
     today = clock.today()
     context = {
-        "app": app, "reason_form": reason_form, "today": today,
-        "deadline_state": rules.deadline_state(app.due_on, today), "days_left": (app.due_on - today).days,
+        "app": app,
+        "reason_form": reason_form,
+        "today": today,
+        "deadline_state": rules.deadline_state(app.due_on, today),
+        "days_left": (app.due_on - today).days,
         "conditions": rules.registration_conditions(
-            level=app.level, individual_members=app.individual_members, unit_members=app.unit_members,
-            activity_funds=app.activity_funds, domicile=app.domicile, fulltime_staff=app.fulltime_staff),
-        "similar": selectors.similar_names(name=app.name, authority_region=app.authority_region,
-                                           exclude_application=app.pk),
+            level=app.level,
+            individual_members=app.individual_members,
+            unit_members=app.unit_members,
+            activity_funds=app.activity_funds,
+            domicile=app.domicile,
+            fulltime_staff=app.fulltime_staff,
+        ),
+        "similar": selectors.similar_names(
+            name=app.name, authority_region=app.authority_region, exclude_application=app.pk
+        ),
         "audit": audit_trail(object_type="registry.registrationapplication", object_id=str(app.pk)),
     }
     return render(request, "registry/console_application.html", context)
 
 
 @officer_required
-def console_changes(request: HttpRequest) -> HttpResponse:
+def console_changes(request: Request) -> HttpResponse:
     status = request.GET.get("status", FilingStatus.SUBMITTED)
     qs = selectors.change_filing_queue(actor=request.user, status=status if status != "all" else "")
-    return render(request, "registry/console_changes.html",
-                  {"page": paginate(request, qs), "status": status, "statuses": FilingStatus.choices})
+    return render(
+        request,
+        "registry/console_changes.html",
+        {"page": paginate(request, qs), "status": status, "statuses": FilingStatus.choices},
+    )
 
 
 @officer_required
-def console_change(request: HttpRequest, pk: int) -> HttpResponse:
+def console_change(request: Request, pk: int) -> HttpResponse:
     filing = selectors.change_filing_get(actor=request.user, pk=pk)
     reason_form = ReasonForm(request.POST or None)
     if request.method == "POST":
@@ -255,12 +302,16 @@ def console_change(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已核准变更，登记事项已更新")
                 return redirect("registry:console_organization", uscc=filing.organization.uscc)
             if reason_form.is_valid():
-                services.change_filing_reject(actor=request.user, filing=filing,
-                                              reason=reason_form.cleaned_data["reason"], now=clock.now())
+                services.change_filing_reject(
+                    actor=request.user, filing=filing, reason=reason_form.cleaned_data["reason"], now=clock.now()
+                )
                 messages.success(request, "已决定不予核准")
                 return redirect("registry:console_change", pk=filing.pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
     current = services.item_values(filing.organization)
-    return render(request, "registry/change_detail.html",
-                  {"filing": filing, "face": "console", "reason_form": reason_form, "current": current})
+    return render(
+        request,
+        "registry/change_detail.html",
+        {"filing": filing, "face": "console", "reason_form": reason_form, "current": current},
+    )

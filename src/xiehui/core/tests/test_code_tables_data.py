@@ -173,11 +173,7 @@ def test_regions_hong_kong_macau_taiwan_present_without_children() -> None:
 
 def test_regions_prefecture_level_cities_without_counties() -> None:
     parents = {r["parent"] for r in regions()}
-    childless = {
-        r["code"]
-        for r in regions()
-        if r["level"] == "city" and r["code"] not in parents
-    }
+    childless = {r["code"] for r in regions() if r["level"] == "city" and r["code"] not in parents}
     # 东莞、中山、儋州、嘉峪关 have no county-level subdivisions in GB/T 2260
     assert childless == {"441900", "442000", "460400", "620200"}
 
@@ -235,9 +231,7 @@ def test_shandong_cities_complete() -> None:
 
 
 def test_shandong_county_level_units() -> None:
-    counties = [
-        r for r in regions() if r["code"].startswith("37") and r["level"] == "county"
-    ]
+    counties = [r for r in regions() if r["code"].startswith("37") and r["level"] == "county"]
     assert len(counties) == 136
     per_city = Counter(r["parent"] for r in counties)
     assert per_city == {

@@ -18,11 +18,22 @@ pytestmark = pytest.mark.django_db
 
 def submit_application(name: str = "济南市智能制造协会", **overrides) -> RegistrationApplication:
     data = dict(
-        name=name, kind="association", level=Level.MUNICIPAL, authority_region=region("370100"),
-        region=region("370103"), domicile="市中区经十路 1 号", industries=list(Industry.objects.filter(code="34")),
-        business_scope="行业自律", legal_representative=services.PersonInput("张三", ID_NUMBERS[2]),
-        activity_funds=Decimal("50000"), individual_members=0, unit_members=35, fulltime_staff=2,
-        premises="经十路 1 号 201 室", contact_name="李四", contact_phone="13800001111",
+        name=name,
+        kind="association",
+        level=Level.MUNICIPAL,
+        authority_region=region("370100"),
+        region=region("370103"),
+        domicile="市中区经十路 1 号",
+        industries=list(Industry.objects.filter(code="34")),
+        business_scope="行业自律",
+        legal_representative=services.PersonInput("张三", ID_NUMBERS[2]),
+        activity_funds=Decimal("50000"),
+        individual_members=0,
+        unit_members=35,
+        fulltime_staff=2,
+        premises="经十路 1 号 201 室",
+        contact_name="李四",
+        contact_phone="13800001111",
     )
     data.update(overrides)
     return services.application_submit(actor=None, data=services.ApplicationInput(**data), now=NOW)
@@ -30,17 +41,30 @@ def submit_application(name: str = "济南市智能制造协会", **overrides) -
 
 def apply_post_data(**overrides) -> dict:
     data = {
-        "name": "济南市工业设计协会", "kind": "association", "level": "municipal", "authority_region": "370100",
-        "region": "370102", "domicile": "历下区泉城路 9 号", "industries": ["74"], "business_scope": "工业设计服务",
-        "legal_representative_name": "王五", "legal_representative_id_number": ID_NUMBERS[3],
-        "activity_funds": "30000", "individual_members": "0", "unit_members": "30", "fulltime_staff": "1",
-        "premises": "泉城路 9 号", "contact_name": "赵六", "contact_phone": "13900002222",
+        "name": "济南市工业设计协会",
+        "kind": "association",
+        "level": "municipal",
+        "authority_region": "370100",
+        "region": "370102",
+        "domicile": "历下区泉城路 9 号",
+        "industries": ["74"],
+        "business_scope": "工业设计服务",
+        "legal_representative_name": "王五",
+        "legal_representative_id_number": ID_NUMBERS[3],
+        "activity_funds": "30000",
+        "individual_members": "0",
+        "unit_members": "30",
+        "fulltime_staff": "1",
+        "premises": "泉城路 9 号",
+        "contact_name": "赵六",
+        "contact_phone": "13900002222",
     }
     data.update(overrides)
     return data
 
 
 # -- portal -------------------------------------------------------------------
+
 
 def test_it_renders_home_with_figures(world, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
@@ -97,7 +121,7 @@ def test_reg_1_public_form_shows_error_and_saves_nothing(world, client):
 
 
 def test_it_escapes_script_in_names(world, client):
-    response = client.post(reverse("registry:apply"), apply_post_data(name="济南市<script>alert(1)</script>协会"))
+    client.post(reverse("registry:apply"), apply_post_data(name="济南市<script>alert(1)</script>协会"))
     app = RegistrationApplication.objects.get()
     page = client.get(reverse("registry:application_status"), {"code": app.tracking_code})
     assert "<script>alert(1)</script>" not in page.text
@@ -105,6 +129,7 @@ def test_it_escapes_script_in_names(world, client):
 
 
 # -- workspace ----------------------------------------------------------------
+
 
 def test_workspace_requires_login(world, client):
     response = client.get(reverse("registry:workspace_home"))
@@ -119,9 +144,14 @@ def test_workspace_refuses_other_roles(world, as_user, who):
 def test_staff_files_change_of_domicile(world, as_user):
     client = as_user(world.staff_a)
     assert world.org_a.name in client.get(reverse("registry:workspace_home")).text
-    response = client.post(reverse("registry:workspace_change_new"), {
-        "decided_on": dt.date.today().isoformat(), "reason": "办公地点搬迁", "domicile": "历下区新址路 8 号",
-    })
+    response = client.post(
+        reverse("registry:workspace_change_new"),
+        {
+            "decided_on": dt.date.today().isoformat(),
+            "reason": "办公地点搬迁",
+            "domicile": "历下区新址路 8 号",
+        },
+    )
     filing = ChangeFiling.objects.get()
     assert response.status_code == 302 and filing.changes == {"domicile": "历下区新址路 8 号"}
     assert "待审查" in client.get(reverse("registry:workspace_change", args=[filing.pk])).text
@@ -129,23 +159,35 @@ def test_staff_files_change_of_domicile(world, as_user):
 
 def test_staff_cannot_open_another_associations_filing(world, as_user):
     filing = services.change_filing_submit(
-        actor=world.staff_a, organization=world.org_a,
-        data=services.ChangeInput(reason="搬迁", decided_on=NOW.date(), domicile="新址"), now=NOW)
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=services.ChangeInput(reason="搬迁", decided_on=NOW.date(), domicile="新址"),
+        now=NOW,
+    )
     assert as_user(world.staff_b).get(reverse("registry:workspace_change", args=[filing.pk])).status_code == 404
 
 
 def test_change_form_shows_service_refusal_on_field(world, as_user):
-    response = as_user(world.staff_a).post(reverse("registry:workspace_change_new"), {
-        "decided_on": dt.date.today().isoformat(), "reason": "改名", "name": "中国建筑业协会",
-    })
+    response = as_user(world.staff_a).post(
+        reverse("registry:workspace_change_new"),
+        {
+            "decided_on": dt.date.today().isoformat(),
+            "reason": "改名",
+            "name": "中国建筑业协会",
+        },
+    )
     assert response.status_code == 200 and "仅限全国性社会团体使用" in response.text
     assert not ChangeFiling.objects.exists()
 
 
 # -- console ------------------------------------------------------------------
 
-CONSOLE_PAGES = ["registry:console_home", "registry:console_register", "registry:console_applications",
-                 "registry:console_changes"]
+CONSOLE_PAGES = [
+    "registry:console_home",
+    "registry:console_register",
+    "registry:console_applications",
+    "registry:console_changes",
+]
 
 
 @pytest.mark.parametrize("name", CONSOLE_PAGES)
@@ -218,16 +260,21 @@ def test_reg_3_refusal_needs_reason_on_console(world, as_user):
     assert response.status_code == 200
     app.refresh_from_db()
     assert app.status == "submitted"
-    client.post(reverse("registry:console_application", args=[app.pk]),
-                {"action": "refuse", "reason": "名称与业务范围不符，会员构成不实"})
+    client.post(
+        reverse("registry:console_application", args=[app.pk]),
+        {"action": "refuse", "reason": "名称与业务范围不符，会员构成不实"},
+    )
     app.refresh_from_db()
     assert app.status == "refused"
 
 
 def test_officer_approves_change_and_history_records_it(world, as_user, client):
     filing = services.change_filing_submit(
-        actor=world.staff_a, organization=world.org_a,
-        data=services.ChangeInput(reason="搬迁", decided_on=NOW.date(), domicile="历下区新址路 8 号"), now=NOW)
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=services.ChangeInput(reason="搬迁", decided_on=NOW.date(), domicile="历下区新址路 8 号"),
+        now=NOW,
+    )
     officer = as_user(world.officer_jinan)
     assert "历下区新址路 8 号" in officer.get(reverse("registry:console_change", args=[filing.pk])).text
     officer.post(reverse("registry:console_change", args=[filing.pk]), {"action": "approve"})

@@ -19,9 +19,7 @@ ECHARTS_MIN_JS = ECHARTS_DIR / "echarts.min.js"
 ECHARTS_PACKAGE_JSON = REPO_ROOT / "vendor" / "echarts" / "package.json"
 
 # sha256 of node_modules/echarts/dist/echarts.min.js from echarts 6.1.0 on npm.
-ECHARTS_MIN_JS_SHA256 = (
-    "b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0"
-)
+ECHARTS_MIN_JS_SHA256 = "b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0"
 
 # The UMD bundle ends with assignments like `t.version="6.1.0"` for the exported
 # echarts namespace (zrender's own version appears as `version:"x"` in an object
@@ -54,8 +52,7 @@ def test_echarts_min_js_version_matches_package_json() -> None:
     found = set(_VERSION_ASSIGNMENT.findall(text))
     assert found, 'no `<ns>.version="x.y.z"` assignment found in echarts.min.js'
     assert found == {_pinned_version()}, (
-        f"echarts.min.js declares version(s) {sorted(found)}, "
-        f"package.json pins {_pinned_version()!r}"
+        f"echarts.min.js declares version(s) {sorted(found)}, package.json pins {_pinned_version()!r}"
     )
 
 

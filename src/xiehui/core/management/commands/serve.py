@@ -24,12 +24,25 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not opts["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "xiehui", "db_worker"])  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "xiehui", "db_worker"])
         self.stdout.write(f"xiehui serving on http://{opts['host']}:{opts['port']}/ (Ctrl-C to stop)")
         cmd = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", opts["host"], "--port",
-            str(opts["port"]), "--workers", str(opts["workers"]), "--static-path-route", settings.STATIC_URL.rstrip("/"),
-            "--static-path-mount", str(settings.STATIC_ROOT), "xiehui.wsgi:application",
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            opts["host"],
+            "--port",
+            str(opts["port"]),
+            "--workers",
+            str(opts["workers"]),
+            "--static-path-route",
+            settings.STATIC_URL.rstrip("/"),
+            "--static-path-mount",
+            str(settings.STATIC_ROOT),
+            "xiehui.wsgi:application",
         ]
         try:
             subprocess.run(cmd, check=False)  # noqa: S603
