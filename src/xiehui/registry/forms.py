@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from xiehui.core.models import Industry, Level, Region
 
 from . import services
-from .models import ApplicationDocument, OrganizationKind, OrganizationStatus
+from .models import ApplicationDocument, DecouplingItem, OrganizationKind, OrganizationStatus
 
 REGION_HELP = _("住所所在的县级行政区划")
 
@@ -182,4 +182,17 @@ class ChangeFilingForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("登记数据文件（CSV 或 XLSX）"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )
+
+
+class DecouplingForm(forms.Form):
+    item = forms.ChoiceField(label=_("事项"), choices=DecouplingItem.Item.choices, widget=forms.HiddenInput)
+    completed = forms.BooleanField(label=_("已完成"), required=False)
+    completed_on = forms.DateField(label=_("完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.CharField(
+        label=_("佐证说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：理事会决议文号、财务独立账户开户证明、人员劳动合同签订情况"),
     )

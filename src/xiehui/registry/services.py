@@ -669,3 +669,42 @@ def staff_assign(
         changes={"organization": {"before": None, "after": organization.uscc}},
     )
     return assignment
+
+
+@transaction.atomic
+def decoupling_item_update(
+    *,
+    actor: User,
+    organization: Organization,
+    item: str,
+    completed: bool,
+    completed_on: dt.date | None,
+    evidence: str,
+    now: dt.datetime,
+) -> DecouplingItem:
+    """Staff record one of the five separations (REG-7) as done, with its evidence, or reopen it."""
+    if not selectors.staff_of(actor, organization):
+        raise PermissionDenied("只有本协会工作人员可以填报脱钩情况")
+    if item not in DecouplingItem.Item.values:
+        raise ApplicationError("脱钩事项无效", code="invalid_decoupling_item", field="item")
+    if completed and not evidence.strip():
+        raise ApplicationError("标记为已完成须填写佐证说明（REG-7）", code="reg_7_evidence_required", field="evidence")
+    if completed and completed_on is None:
+        raise ApplicationError("请填写完成日期", code="completed_on_required", field="completed_on")
+    if completed_on is not None and completed_on > clock.local_date(now):
+        raise ApplicationError("完成日期不能晚于今天", code="completed_on_future", field="completed_on")
+    row = DecouplingItem.objects.select_for_update().get(organization=organization, item=item)
+    before = {"completed": row.completed, "completed_on": row.completed_on, "evidence": row.evidence}
+    row.completed, row.completed_on = completed, completed_on if completed else None
+    row.evidence = evidence.strip()
+    row.full_clean()
+    row.save()
+    after = {"completed": row.completed, "completed_on": row.completed_on, "evidence": row.evidence}
+    audit.record(
+        actor=actor,
+        action="registry.decoupling.updated",
+        obj=organization,
+        now=now,
+        changes={f"{item}.{k}": v for k, v in audit.diff(before, after).items()},
+    )
+    return row

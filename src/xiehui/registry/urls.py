@@ -14,6 +14,7 @@ urlpatterns = [
     path("workspace/", views.workspace_home, name="workspace_home"),
     path("workspace/changes/new/", views.workspace_change_new, name="workspace_change_new"),
     path("workspace/changes/<int:pk>/", views.workspace_change, name="workspace_change"),
+    path("workspace/decoupling/", views.workspace_decoupling, name="workspace_decoupling"),
     # console
     path("console/", views.console_home, name="console_home"),
     path("console/organizations/", views.console_register, name="console_register"),

@@ -17,7 +17,7 @@ from xiehui.web.access import officer_required, staff_required
 from xiehui.web.paging import paginate
 
 from . import rules, selectors, services
-from .forms import ApplicationForm, ChangeFilingForm, ReasonForm, ResubmitForm, SearchForm
+from .forms import ApplicationForm, ChangeFilingForm, DecouplingForm, ReasonForm, ResubmitForm, SearchForm
 from .models import ApplicationStatus, FilingStatus
 
 
@@ -135,6 +135,23 @@ def workspace_change_new(request: Request) -> HttpResponse:
         "registry/workspace_change_new.html",
         {"form": form, "org": org, "filing_days": rules.REG5.parameters["filing_days"]},
     )
+
+
+@staff_required
+def workspace_decoupling(request: Request) -> HttpResponse:
+    """The five separations (REG-7): each item done or not, with its evidence."""
+    org = selectors.staff_organization(request.user)
+    if org is None:
+        return redirect("registry:workspace_home")
+    form = DecouplingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decoupling_item_update(actor=request.user, organization=org, now=clock.now(), **form.cleaned_data)
+            messages.success(request, "脱钩情况已保存")
+            return redirect("registry:workspace_decoupling")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(request, "registry/workspace_decoupling.html", {"org": org, "items": org.decoupling_items.all()})
 
 
 @staff_required

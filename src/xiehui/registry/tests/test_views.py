@@ -287,3 +287,17 @@ def test_application_queue_flags_overdue(world, as_user):
     RegistrationApplication.objects.filter(pk=app.pk).update(due_on=dt.date(2020, 1, 1))
     response = as_user(world.officer_jinan).get(reverse("registry:console_applications"))
     assert "已逾期" in response.text
+
+
+def test_reg_7_staff_record_separation_with_evidence(world, as_user, client):
+    staff = as_user(world.staff_a)
+    url = reverse("registry:workspace_decoupling")
+    refused = staff.post(
+        url, {"item": "assets", "completed": "on", "completed_on": "2024-05-01", "evidence": ""}, follow=True
+    )
+    assert "须填写佐证说明" in refused.text
+    staff.post(url, {"item": "assets", "completed": "on", "completed_on": "2024-05-01", "evidence": "独立银行账户"})
+    page = client.get(reverse("registry:portal_detail", args=[world.org_a.uscc]))
+    assert "独立银行账户" in page.text
+    assert as_user(world.staff_b).get(url).status_code == 200  # their own association's checklist
+    assert as_user(world.officer_jinan).get(url).status_code == 403
