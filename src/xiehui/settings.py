@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xiehui.core.middleware.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -243,6 +244,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("XIEHUI_LOG_LEVEL", "WARNING")},
 }
+
+# The province this deployment serves (GB/T 2260 province code): the portal's
+# region filters, charts and application forms offer its cities and counties.
+XIEHUI_PROVINCE = env_str("XIEHUI_PROVINCE", "370000")
+if len(XIEHUI_PROVINCE) != 6 or not XIEHUI_PROVINCE.isdigit() or not XIEHUI_PROVINCE.endswith("0000"):
+    raise ImproperlyConfigured("XIEHUI_PROVINCE must be a province code such as 370000")
 
 # Name search: 'auto' uses the bigram index of the database in use (see
 # registry/search.py); 'like' forces a plain scan (for comparison in benchmarks).

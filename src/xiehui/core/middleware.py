@@ -8,7 +8,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/favicon.ico")
+# Only the login flow itself: the profile page mints API tokens, so reaching it unverified would bypass TOTP.
+ALLOWED_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/accounts/password/reset/",
+    "/static/",
+    "/favicon.ico",
+)
 
 
 class OfficerTwoFactorMiddleware:
@@ -38,3 +46,34 @@ class OfficerTwoFactorMiddleware:
                 )
             return redirect(f"{reverse('core:two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class ApiProblemMiddleware:
+    """Answers under /api/ are problem details even where the API router never ran.
+
+    An unknown path (Django's 404) or a method the operation does not allow
+    (django-ninja's 405) would otherwise be HTML.
+    """
+
+    TITLES = {404: ("未找到", "not_found", "该接口路径不存在"), 405: ("方法不允许", "method_not_allowed", "该接口不支持此 HTTP 方法")}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in self.TITLES
+            and "json" not in response.get("Content-Type", "")
+        ):
+            title, code, detail = self.TITLES[response.status_code]
+            problem = JsonResponse(
+                {"type": "about:blank", "title": title, "status": response.status_code, "detail": detail, "code": code},
+                status=response.status_code,
+                content_type="application/problem+json",
+            )
+            if response.has_header("Allow"):
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import AuditEntry, Industry, Region
 
 
-def region_choices_for_province(prefix: str = "37") -> QuerySet[Region]:
-    return Region.objects.filter(code__startswith=prefix).order_by("code")
+def home_province_prefix() -> str:
+    """The two-digit prefix of the province this deployment serves (settings.XIEHUI_PROVINCE)."""
+    return str(settings.XIEHUI_PROVINCE)[:2]
+
+
+def home_province_regions() -> QuerySet[Region]:
+    return Region.objects.filter(code__startswith=home_province_prefix()).order_by("code")
 
 
 def region_get(code: str) -> Region | None:

@@ -123,3 +123,20 @@ def api_token_authenticate(secret: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def department_create(
+    *, actor: User | None, name: str, region: Region, industry_codes: list[str] | None = None
+) -> Department:
+    """Create a government department other than the registration authority (发改、工信、市场监管…)."""
+    name = name.strip()
+    if Department.objects.filter(region=region, name=name).exists():
+        raise ApplicationError(f"{region}已有部门“{name}”", code="department_exists", field="name")
+    department = Department(name=name, region=region)
+    department.full_clean()
+    department.save()
+    if industry_codes:
+        department.industries.set(industry_codes)
+    audit.record(actor=actor, action="core.department.created", obj=department)
+    return department

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from xiehui.core import clock
 from xiehui.core.api import AUTH, ERRORS, optional_actor
@@ -31,6 +32,8 @@ from .schemas import (
 
 router = Router(tags=["register 登记"])
 MAX_LIMIT = 100
+# Deeper pages: narrow the filters (the bounds are in the OpenAPI document; out of range answers 422).
+MAX_OFFSET = 100_000
 
 
 class OrganizationQuery(Schema):
@@ -40,14 +43,14 @@ class OrganizationQuery(Schema):
     level: str = ""
     status: str = ""
     kind: str = ""
-    limit: int = 20
-    offset: int = 0
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_LIMIT:
         raise ApplicationError(f"limit 应在 1 到 {MAX_LIMIT} 之间", code="invalid_limit", field="limit")
-    if not 0 <= offset <= 100_000:
+    if not 0 <= offset <= MAX_OFFSET:
         raise ApplicationError(
             "offset 应在 0 到 100000 之间；翻阅更深请缩小筛选范围", code="invalid_offset", field="offset"
         )
@@ -130,14 +133,19 @@ def _application_input(payload: ApplicationCreateIn) -> services.ApplicationInpu
 
 
 @router.post("/registration-applications", response={201: ApplicationOut, **ERRORS}, auth=AUTH)
-def create_application(request: Request, payload: ApplicationCreateIn) -> tuple[int, object]:
+def create_application(request: Request, payload: ApplicationCreateIn) -> Status[object]:
     """File an application for direct registration (REG-1, REG-2, REG-4 checked on filing)."""
     app = services.application_submit(actor=request.auth, data=_application_input(payload), now=clock.now())
-    return 201, app
+    return Status(201, app)
 
 
 @router.get("/registration-applications", response={200: ApplicationPage, **ERRORS}, auth=AUTH)
-def list_applications(request: Request, status: str = "", limit: int = 20, offset: int = 0) -> dict:
+def list_applications(
+    request: Request,
+    status: str = "",
+    limit: int = Query(20, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> dict:
     """Officers: the authority's queue (deadline first). Others: their own applications."""
     limit, offset = _page_bounds(limit, offset)
     actor = request.auth
@@ -188,7 +196,7 @@ def request_completion(request: Request, app_id: int, payload: ReasonIn) -> obje
 
 
 @router.post("/organizations/{uscc}/change-filings", response={201: ChangeFilingOut, **ERRORS}, auth=AUTH)
-def create_change_filing(request: Request, uscc: str, payload: ChangeFilingCreateIn) -> tuple[int, object]:
+def create_change_filing(request: Request, uscc: str, payload: ChangeFilingCreateIn) -> Status[object]:
     """Association staff file a change of registered items (REG-5)."""
     org = selectors.organization_get(actor=request.auth, uscc=uscc)
     rep = payload.legal_representative
@@ -202,11 +210,16 @@ def create_change_filing(request: Request, uscc: str, payload: ChangeFilingCreat
         legal_representative=services.PersonInput(**rep.dict()) if rep else None,
     )
     filing = services.change_filing_submit(actor=request.auth, organization=org, data=data, now=clock.now())
-    return 201, selectors.change_filing_get(actor=request.auth, pk=filing.pk)
+    return Status(201, selectors.change_filing_get(actor=request.auth, pk=filing.pk))
 
 
 @router.get("/change-filings", response={200: ChangeFilingPage, **ERRORS}, auth=AUTH)
-def list_change_filings(request: Request, status: str = "", limit: int = 20, offset: int = 0) -> dict:
+def list_change_filings(
+    request: Request,
+    status: str = "",
+    limit: int = Query(20, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> dict:
     """Officers: filings their authority decides. Staff: their association's filings."""
     limit, offset = _page_bounds(limit, offset)
     actor = request.auth

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiehui.core.models import Industry, Level, Region
+from xiehui.core.selectors import home_province_regions
 
 from . import services
 from .models import ApplicationDocument, DecouplingItem, OrganizationKind, OrganizationStatus
@@ -45,8 +46,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        cities = Region.objects.filter(code__startswith="37", kind=Region.Kind.CITY).order_by("code")
-        self.fields["region"].choices = [("", _("山东全省")), *[(c.code[:4], c.name) for c in cities]]
+        cities = home_province_regions().filter(kind=Region.Kind.CITY)
+        self.fields["region"].choices = [("", _("全省")), *[(c.code[:4], c.name) for c in cities]]
         sections = Industry.objects.filter(kind=Industry.Kind.SECTION).order_by("code")
         self.fields["industry"].choices = [("", _("全部行业")), *[(s.code, f"{s.code} {s.name}") for s in sections]]
 
@@ -107,11 +108,9 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        shandong = Region.objects.filter(code__startswith="37").order_by("code")
-        self.fields["authority_region"].queryset = shandong.exclude(kind=Region.Kind.COUNTY) | shandong.filter(
-            kind=Region.Kind.COUNTY
-        )
-        self.fields["region"].queryset = shandong.filter(kind=Region.Kind.COUNTY)
+        regions = home_province_regions()
+        self.fields["authority_region"].queryset = regions
+        self.fields["region"].queryset = regions.filter(kind=Region.Kind.COUNTY)
         self.fields["industries"].queryset = Industry.objects.filter(kind=Industry.Kind.DIVISION).order_by("code")
 
     def to_input(self) -> services.ApplicationInput:

@@ -105,12 +105,17 @@ def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: st
         else:
             qs = search.filter_by_name(qs, q)
     if filters.region:
-        qs = qs.filter(region__code__startswith=filters.region.rstrip("0") or filters.region)
+        # '371000' and '3710' mean 威海 (prefix 3710), not every code starting 371 (rstrip('0') did that).
+        code = filters.region
+        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        qs = qs.filter(region__code__startswith=prefix)
     if filters.industry:
+        # A section matches through a subquery: a join would list a body once per division it is in.
+        links = Organization.industries.through.objects
         qs = (
             qs.filter(industries__code=filters.industry)
             if len(filters.industry) == 2 and filters.industry.isdigit()
-            else qs.filter(industries__section_id=filters.industry)
+            else qs.filter(pk__in=links.filter(industry__section_id=filters.industry).values("organization_id"))
         )
     if filters.level:
         qs = qs.filter(level=filters.level)
@@ -156,9 +161,13 @@ def item_history(org: Organization) -> QuerySet:
 def identical_names(
     *, name: str, authority_region: Region, exclude_org: int | None, exclude_application: int | None
 ) -> str | None:
-    """An identical registered name or pending application at the same authority (REG-2)."""
+    """An identical registered name or pending application at the same authority (REG-2).
+
+    Latin letters compare without case (济南市BIM协会 = 济南市bim协会)."""
     org = (
-        Organization.objects.filter(authority_region=authority_region, name=name, status=OrganizationStatus.REGISTERED)
+        Organization.objects.filter(
+            authority_region=authority_region, name__iexact=name, status=OrganizationStatus.REGISTERED
+        )
         .exclude(pk=exclude_org or 0)
         .first()
     )
@@ -167,7 +176,7 @@ def identical_names(
     app = (
         RegistrationApplication.objects.filter(
             authority_region=authority_region,
-            name=name,
+            name__iexact=name,
             status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.INCOMPLETE],
         )
         .exclude(pk=exclude_application or 0)
@@ -300,7 +309,7 @@ def register_figures() -> dict[str, int]:
     return agg
 
 
-def counts_by_city(prefix: str = "37") -> list[tuple[str, str, int]]:
+def counts_by_city(prefix: str) -> list[tuple[str, str, int]]:
     """Registered bodies per prefecture-level city of a province (the home page chart): two queries."""
     per_city = dict(
         Organization.objects.filter(region__code__startswith=prefix, status=OrganizationStatus.REGISTERED)

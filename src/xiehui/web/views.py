@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from xiehui.core.models import Industry, Level
+from xiehui.core.selectors import home_province_prefix
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import OrganizationStatus
 
@@ -15,7 +16,7 @@ from xiehui.registry.models import OrganizationStatus
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "figures": registry.register_figures(),
-        "cities": registry.counts_by_city("37"),
+        "cities": registry.counts_by_city(home_province_prefix()),
         "sections": Industry.objects.filter(kind=Industry.Kind.SECTION).order_by("code"),
         "levels": Level.choices,
         "statuses": OrganizationStatus.choices,

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from xiehui.conftest import ID_NUMBERS, NOW, region
+from xiehui.conftest import ID_NUMBERS, NOW, PASSWORD, region
+from xiehui.core.codes import make_uscc
 from xiehui.core.errors import ApplicationError
-from xiehui.core.models import Level
+from xiehui.core.models import Level, Role
+from xiehui.core.services import user_create
 from xiehui.registry import rules, selectors, services
 from xiehui.registry.models import ApplicationStatus, Organization, OrganizationStatus, RegistrationApplication
 
@@ -18,8 +20,14 @@ from .test_services import TODAY, application_input, change, id_number, record_o
 
 
 def _reg1(**kw) -> list[rules.Finding]:
-    args = {"level": Level.MUNICIPAL, "individual_members": 60, "unit_members": 0,
-            "activity_funds": Decimal("50000"), "domicile": "济南市历下区 1 号", "fulltime_staff": 1}
+    args = {
+        "level": Level.MUNICIPAL,
+        "individual_members": 60,
+        "unit_members": 0,
+        "activity_funds": Decimal("50000"),
+        "domicile": "济南市历下区 1 号",
+        "fulltime_staff": 1,
+    }
     args.update(kw)
     return rules.registration_conditions(**args)
 
@@ -137,8 +145,12 @@ def test_reg_2_reserved_word_refused_on_submission(world):
 
 
 def test_reg_2_reserved_word_accepted_for_a_national_body(world):
-    app = submit(name="中华建筑装饰协会", level=Level.NATIONAL, authority_region=region("100000"),
-                 activity_funds=Decimal("100000"))
+    app = submit(
+        name="中华建筑装饰协会",
+        level=Level.NATIONAL,
+        authority_region=region("100000"),
+        activity_funds=Decimal("100000"),
+    )
     assert app.name == "中华建筑装饰协会"
 
 
@@ -156,6 +168,12 @@ def test_reg_2_identical_name_within_the_same_authority_is_refused(world, name):
 def test_reg_2_full_width_variant_of_a_registered_name_is_refused(world):
     record_org(name="济南市BIM技术协会", n=400)
     exc = _refused(name="济南市ＢＩＭ技术协会")
+    assert exc.code == "reg_2_identical_name"
+
+
+def test_reg_2_latin_letters_compare_without_case(world):
+    record_org(name="济南市BIM技术协会", n=401)
+    exc = _refused(name="济南市bim技术协会")
     assert exc.code == "reg_2_identical_name"
 
 
@@ -183,16 +201,16 @@ def test_reg_2_a_deregistered_bodys_name_can_be_used_again(world):
 def test_reg_2_a_change_to_the_name_of_a_pending_application_is_refused(world):
     submit(name="济南市建筑装饰协会")
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(name="济南市建筑装饰协会"), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a, organization=world.org_a, data=change(name="济南市建筑装饰协会"), now=NOW
+        )
     assert exc_info.value.code == "reg_2_identical_name"
 
 
 def test_reg_2_similar_names_are_reported_to_the_officer_but_not_refused(world):
     app = submit(name="济南市建筑行业协会")  # same business words as 济南市建筑业协会
     assert app.status == ApplicationStatus.SUBMITTED
-    similar = selectors.similar_names(name=app.name, authority_region=app.authority_region,
-                                      exclude_application=app.pk)
+    similar = selectors.similar_names(name=app.name, authority_region=app.authority_region, exclude_application=app.pk)
     assert [(o.name, score) for o, score in similar] == [("济南市建筑业协会", 1.0)]
 
 
@@ -265,16 +283,21 @@ def test_reg_4_second_legal_representative_refused_at_approval(world):
 def test_reg_4_second_legal_representative_refused_at_change_submission(world):
     # 代表1 is already the legal representative of 青岛市软件行业协会.
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(legal_representative=services.PersonInput("代表1", ID_NUMBERS[1])),
-                                      now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a,
+            organization=world.org_a,
+            data=change(legal_representative=services.PersonInput("代表1", ID_NUMBERS[1])),
+            now=NOW,
+        )
     assert exc_info.value.code == "reg_4_legal_representative_taken"
 
 
 def test_reg_4_second_legal_representative_refused_at_change_approval(world):
     filing = services.change_filing_submit(
-        actor=world.staff_a, organization=world.org_a,
-        data=change(legal_representative=services.PersonInput("发起人201", id_number(201))), now=NOW,
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=change(legal_representative=services.PersonInput("发起人201", id_number(201))),
+        now=NOW,
     )
     # meanwhile the same person becomes legal representative of a newly registered body
     app = submit(name="济南市园林绿化协会", rep=201)
@@ -302,8 +325,9 @@ def test_reg_5_filing_due_30_days_after_the_decision():
 @pytest.mark.parametrize(("days_after", "late"), [(29, False), (30, False), (31, True)])
 def test_reg_5_filed_late_by_day_after_the_decision(world, days_after, late):
     decided_on = TODAY - dt.timedelta(days=days_after)
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 1 号", decided_on=decided_on), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 1 号", decided_on=decided_on), now=NOW
+    )
     assert filing.filing_due_on == decided_on + dt.timedelta(days=30)
     assert filing.filed_late is late
 
@@ -311,9 +335,12 @@ def test_reg_5_filed_late_by_day_after_the_decision(world, days_after, late):
 def test_reg_5_lateness_counts_in_shanghai_dates(world):
     # 16:30 UTC on 22 Nov is 00:30 on 23 Nov in Shanghai: 31 days after 23 Oct, so late.
     filed = dt.datetime(2026, 11, 22, 16, 30, tzinfo=dt.UTC)
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 1 号", decided_on=dt.date(2026, 10, 23)),
-                                           now=filed)
+    filing = services.change_filing_submit(
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=change(domicile="新址 1 号", decided_on=dt.date(2026, 10, 23)),
+        now=filed,
+    )
     assert filing.filed_late is True
 
 
@@ -329,7 +356,9 @@ def test_reg_8_approval_assigns_a_valid_uscc_with_51_and_the_authority_region(wo
 
 def test_reg_8_consecutive_approvals_get_distinct_codes(world):
     codes = [
-        services.application_approve(actor=world.officer_jinan, application=submit(name=name, rep=210 + i), now=NOW).uscc
+        services.application_approve(
+            actor=world.officer_jinan, application=submit(name=name, rep=210 + i), now=NOW
+        ).uscc
         for i, name in enumerate(["济南市建筑装饰协会", "济南市园林绿化协会", "济南市陶瓷协会"])
     ]
     assert len(set(codes)) == 3
@@ -338,30 +367,43 @@ def test_reg_8_consecutive_approvals_get_distinct_codes(world):
 
 
 def test_reg_8_national_body_gets_region_100000(world):
-    app = submit(name="中国建筑装饰协会", level=Level.NATIONAL, authority_region=region("100000"),
-                 activity_funds=Decimal("100000"))
-    officer = services_user_national()
+    app = submit(
+        name="中国建筑装饰协会",
+        level=Level.NATIONAL,
+        authority_region=region("100000"),
+        activity_funds=Decimal("100000"),
+    )
+    officer = user_create(
+        actor=None,
+        username="officer_mca",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        jurisdiction_region=region("100000"),
+        jurisdiction_level=Level.NATIONAL,
+    )
     org = services.application_approve(actor=officer, application=app, now=NOW)
     assert org.uscc.startswith("51100000") and stdnum_uscc.is_valid(org.uscc)
 
 
-def services_user_national():
-    from xiehui.core.models import Role
-    from xiehui.core.services import user_create
-
-    return user_create(actor=None, username="officer_mca", password="Xiehui-test-2026!", role=Role.OFFICER,
-                       jurisdiction_region=region("100000"), jurisdiction_level=Level.NATIONAL)
-
-
 def test_reg_8_recording_a_uscc_of_another_authority_region_is_refused(world):
-    from xiehui.core.codes import make_uscc
-
     data = application_input()
     with pytest.raises(ApplicationError) as exc_info:
-        services.organization_record(actor=None, data=services.OrganizationRecord(
-            uscc=make_uscc(region_code="370200", body="TK000900"), name="济南市陶瓷协会", kind="association",
-            level=Level.MUNICIPAL, authority_region=region("370100"), region=region("370102"),
-            domicile=data.domicile, industries=data.industries, business_scope="行业服务",
-            legal_representative=services.PersonInput("代表人900", id_number(900)),
-            activity_funds=Decimal("100000"), registered_on=dt.date(2020, 1, 1)), now=NOW)
+        services.organization_record(
+            actor=None,
+            data=services.OrganizationRecord(
+                uscc=make_uscc(region_code="370200", body="TK000900"),
+                name="济南市陶瓷协会",
+                kind="association",
+                level=Level.MUNICIPAL,
+                authority_region=region("370100"),
+                region=region("370102"),
+                domicile=data.domicile,
+                industries=data.industries,
+                business_scope="行业服务",
+                legal_representative=services.PersonInput("代表人900", id_number(900)),
+                activity_funds=Decimal("100000"),
+                registered_on=dt.date(2020, 1, 1),
+            ),
+            now=NOW,
+        )
     assert exc_info.value.code == "uscc_region_mismatch"

@@ -77,8 +77,12 @@ def test_two_character_term_finds_the_right_rows_and_only_them(register):
 
 def test_two_character_term_xiehui_excludes_chambers(register):
     assert found("协会") == {
-        "济南市建筑业协会", "青岛市软件行业协会", "济南市建设工程协会", "济南市建筑材料与筑业机械协会",
-        "济南市软件服务协会", "济南市BIM技术应用协会",
+        "济南市建筑业协会",
+        "青岛市软件行业协会",
+        "济南市建设工程协会",
+        "济南市建筑材料与筑业机械协会",
+        "济南市软件服务协会",
+        "济南市BIM技术应用协会",
     }
     assert found("商会") == {"济南市筑路机械商会"}
 
@@ -173,8 +177,9 @@ def test_an_organisation_in_two_divisions_of_a_section_is_listed_once(register):
 
 
 def test_index_follows_a_name_change_by_change_filing(register):
-    filing = services.change_filing_submit(actor=register.staff_a, organization=register.org_a,
-                                           data=change(name="济南市装配式住宅产业协会"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=register.staff_a, organization=register.org_a, data=change(name="济南市装配式住宅产业协会"), now=NOW
+    )
     services.change_filing_approve(actor=register.officer_jinan, filing=filing, now=NOW)
     assert found("装配式") == {"济南市装配式住宅产业协会"}
     assert found("住宅") == {"济南市装配式住宅产业协会"}
@@ -184,18 +189,35 @@ def test_index_follows_a_name_change_by_change_filing(register):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
 def test_sqlite_fts_table_holds_the_current_grams_only(register):
-    filing = services.change_filing_submit(actor=register.staff_a, organization=register.org_a,
-                                           data=change(name="济南市装配式住宅产业协会"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=register.staff_a, organization=register.org_a, data=change(name="济南市装配式住宅产业协会"), now=NOW
+    )
     services.change_filing_approve(actor=register.officer_jinan, filing=filing, now=NOW)
 
     def fts(gram: str) -> set[int]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM registry_organization_fts WHERE registry_organization_fts MATCH %s",
-                           [f'"{gram}"'])
+            cursor.execute(
+                "SELECT rowid FROM registry_organization_fts WHERE registry_organization_fts MATCH %s", [f'"{gram}"']
+            )
             return {row[0] for row in cursor.fetchall()}
 
     assert register.org_a.pk in fts("装配")
     assert register.org_a.pk not in fts("筑业")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_postgresql_gin_index_serves_the_gram_filter_after_a_name_change(register):
+    filing = services.change_filing_submit(
+        actor=register.staff_a, organization=register.org_a, data=change(name="济南市装配式住宅产业协会"), now=NOW
+    )
+    services.change_filing_approve(actor=register.officer_jinan, filing=filing, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'registry_org_name_grams_gin'")
+        assert "gin" in cursor.fetchone()[0].lower()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    qs = selectors.organization_search(actor=None, filters=selectors.OrganizationFilters(q="装配"))
+    assert "registry_org_name_grams_gin" in qs.explain()
+    assert list(qs.values_list("name", flat=True)) == ["济南市装配式住宅产业协会"]
 
 
 def test_index_follows_a_deleted_organisation(register):
@@ -221,3 +243,13 @@ def test_capped_count_returns_the_cap_and_not_exact_when_more_rows(register):
     qs = Organization.objects.all()
     assert selectors.capped_count(qs, cap=6) == (6, False)
     assert selectors.capped_count(qs, cap=2) == (2, False)
+
+
+def test_region_filter_of_a_city_ending_in_zero_does_not_reach_its_neighbours(register):
+    # 威海市 is 371000; 日照市 is 371100. Both the 4-digit form prefix and the full code mean 威海 only.
+    record_org(name="威海市渔业协会", n=700, authority="371000", region_code="371002")
+    record_org(name="日照市渔业协会", n=701, authority="371100", region_code="371102")
+    assert found("渔业", region="3710") == {"威海市渔业协会"}
+    assert found("渔业", region="371000") == {"威海市渔业协会"}
+    assert found("渔业", region="371002") == {"威海市渔业协会"}
+    assert found("渔业", region="370000") == {"威海市渔业协会", "日照市渔业协会"}

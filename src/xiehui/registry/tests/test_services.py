@@ -87,19 +87,34 @@ def submit(*, actor=None, now: dt.datetime = NOW, **overrides) -> RegistrationAp
     return services.application_submit(actor=actor, data=application_input(**overrides), now=now)
 
 
-def record_org(*, name: str, n: int, authority: str = "370100", region_code: str = "370102",
-               level: str = Level.MUNICIPAL, industries: tuple[str, ...] = ("47",),
-               status: str = OrganizationStatus.REGISTERED) -> Organization:
+def record_org(
+    *,
+    name: str,
+    n: int,
+    authority: str = "370100",
+    region_code: str = "370102",
+    level: str = Level.MUNICIPAL,
+    industries: tuple[str, ...] = ("47",),
+    status: str = OrganizationStatus.REGISTERED,
+) -> Organization:
     """An association already on the register (organization_record), legal representative = test person n."""
     return services.organization_record(
         actor=None,
         data=services.OrganizationRecord(
             uscc=make_uscc(region_code=authority if level != Level.NATIONAL else "100000", body=f"TK{n:06d}"),
-            name=name, kind="association", level=level, authority_region=region(authority),
-            region=region(region_code), domicile=f"{name}办公楼", industries=list(Industry.objects.filter(
-                code__in=industries)), business_scope="行业服务",
+            name=name,
+            kind="association",
+            level=level,
+            authority_region=region(authority),
+            region=region(region_code),
+            domicile=f"{name}办公楼",
+            industries=list(Industry.objects.filter(code__in=industries)),
+            business_scope="行业服务",
             legal_representative=services.PersonInput(f"代表人{n}", id_number(n)),
-            activity_funds=Decimal("100000.00"), registered_on=dt.date(2020, 1, 1), fulltime_staff=2, status=status,
+            activity_funds=Decimal("100000.00"),
+            registered_on=dt.date(2020, 1, 1),
+            fulltime_staff=2,
+            status=status,
         ),
         now=NOW,
     )
@@ -178,8 +193,9 @@ def test_submission_with_a_known_identity_number_under_another_name_is_refused(w
 def test_reg_3_request_completion_then_resubmit_restarts_the_due_date(world, media):
     app = submit()
     assert app.due_on == dt.date(2027, 1, 22)
-    services.application_request_completion(actor=world.officer_jinan, application=app, reason="缺少验资报告",
-                                            now=NOW + dt.timedelta(days=10))
+    services.application_request_completion(
+        actor=world.officer_jinan, application=app, reason="缺少验资报告", now=NOW + dt.timedelta(days=10)
+    )
     app.refresh_from_db()
     assert app.status == ApplicationStatus.INCOMPLETE
     assert app.decision_reason == "缺少验资报告"
@@ -267,8 +283,9 @@ def test_reg_3_refusal_needs_a_stated_reason(world, reason):
 
 def test_reg_3_refusal_with_reasons_is_recorded(world):
     app = submit()
-    services.application_refuse(actor=world.officer_jinan, application=app, reason="  会员数量不实，不予登记  ",
-                                now=NOW)
+    services.application_refuse(
+        actor=world.officer_jinan, application=app, reason="  会员数量不实，不予登记  ", now=NOW
+    )
     app.refresh_from_db()
     assert app.status == ApplicationStatus.REFUSED
     assert app.decision_reason == "会员数量不实，不予登记"
@@ -302,8 +319,9 @@ def test_only_the_deciding_authoritys_officer_can_decide(world, who):
 
 
 def test_a_provincial_application_is_decided_by_the_provincial_officer_not_the_city(world):
-    app = submit(name="山东省建筑装饰协会", level=Level.PROVINCIAL, authority_region=region("370000"),
-                 region=region("370202"))
+    app = submit(
+        name="山东省建筑装饰协会", level=Level.PROVINCIAL, authority_region=region("370000"), region=region("370202")
+    )
     with pytest.raises(PermissionDenied):
         services.application_approve(actor=world.officer_jinan, application=app, now=NOW)
     org = services.application_approve(actor=world.officer_province, application=app, now=NOW)
@@ -314,8 +332,9 @@ def test_a_provincial_application_is_decided_by_the_provincial_officer_not_the_c
 
 
 def test_reg_5_staff_file_a_change_with_its_due_date(world):
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="济南市历下区新址 8 号"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="济南市历下区新址 8 号"), now=NOW
+    )
     assert filing.status == FilingStatus.SUBMITTED
     assert filing.changes == {"domicile": "济南市历下区新址 8 号"}
     assert filing.filing_due_on == filing.decided_on + dt.timedelta(days=30)
@@ -326,27 +345,32 @@ def test_reg_5_staff_file_a_change_with_its_due_date(world):
 @pytest.mark.parametrize("who", ["staff_b", "officer_jinan", "officer_province", "member", "department"])
 def test_only_the_associations_own_staff_can_file_a_change(world, who):
     with pytest.raises(PermissionDenied):
-        services.change_filing_submit(actor=getattr(world, who), organization=world.org_a,
-                                      data=change(domicile="别处 1 号"), now=NOW)
+        services.change_filing_submit(
+            actor=getattr(world, who), organization=world.org_a, data=change(domicile="别处 1 号"), now=NOW
+        )
     assert not ChangeFiling.objects.exists()
 
 
 def test_at_most_one_change_filing_is_pending(world):
-    services.change_filing_submit(actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 1 号"),
-                                  now=NOW)
+    services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 1 号"), now=NOW
+    )
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(business_scope="新业务范围"), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a, organization=world.org_a, data=change(business_scope="新业务范围"), now=NOW
+        )
     assert exc_info.value.code == "change_filing_pending"
     assert ChangeFiling.objects.count() == 1
 
 
 def test_a_decided_filing_no_longer_blocks_the_next(world):
-    first = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                          data=change(domicile="新址 1 号"), now=NOW)
+    first = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 1 号"), now=NOW
+    )
     services.change_filing_reject(actor=world.officer_jinan, filing=first, reason="住所证明不全", now=NOW)
-    second = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 1 号"), now=NOW)
+    second = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 1 号"), now=NOW
+    )
     assert second.status == FilingStatus.SUBMITTED
 
 
@@ -370,33 +394,44 @@ def test_a_change_filing_that_changes_nothing_is_refused(world, data):
 
 def test_a_change_decided_in_the_future_is_refused(world):
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(domicile="新址", decided_on=TODAY + dt.timedelta(days=1)), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a,
+            organization=world.org_a,
+            data=change(domicile="新址", decided_on=TODAY + dt.timedelta(days=1)),
+            now=NOW,
+        )
     assert exc_info.value.code == "decided_on_future"
     # deciding today is fine
-    services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                  data=change(domicile="新址", decided_on=TODAY), now=NOW)
+    services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址", decided_on=TODAY), now=NOW
+    )
 
 
 def test_a_change_needs_a_reason(world):
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(domicile="新址", reason=" "), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a, organization=world.org_a, data=change(domicile="新址", reason=" "), now=NOW
+        )
     assert exc_info.value.code == "reason_required"
 
 
 def test_reg_1_a_change_of_funds_below_the_local_minimum_is_refused(world):
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(activity_funds=Decimal("29999.99")), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a, organization=world.org_a, data=change(activity_funds=Decimal("29999.99")), now=NOW
+        )
     assert exc_info.value.code == "reg_1"
 
 
 def test_change_filing_approval_updates_items_and_keeps_old_and_new_values_with_the_date(world):
     filing = services.change_filing_submit(
-        actor=world.staff_a, organization=world.org_a,
-        data=change(name="济南市建筑行业协会", activity_funds=Decimal("500000"),
-                    legal_representative=services.PersonInput("新代表", id_number(300))),
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=change(
+            name="济南市建筑行业协会",
+            activity_funds=Decimal("500000"),
+            legal_representative=services.PersonInput("新代表", id_number(300)),
+        ),
         now=NOW,
     )
     decided = NOW + dt.timedelta(days=2)
@@ -417,15 +452,19 @@ def test_change_filing_approval_updates_items_and_keeps_old_and_new_values_with_
 
 
 def test_change_filing_approval_updates_name_grams_so_search_finds_the_new_name_only(world):
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(name="济南市装配式住宅产业协会"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(name="济南市装配式住宅产业协会"), now=NOW
+    )
     services.change_filing_approve(actor=world.officer_jinan, filing=filing, now=NOW)
     org = Organization.objects.get(pk=world.org_a.pk)
     assert org.name_grams == search.name_grams("济南市装配式住宅产业协会")
 
     def found(q: str) -> list[str]:
-        return list(selectors.organization_search(actor=None, filters=selectors.OrganizationFilters(q=q))
-                    .values_list("name", flat=True))
+        return list(
+            selectors.organization_search(actor=None, filters=selectors.OrganizationFilters(q=q)).values_list(
+                "name", flat=True
+            )
+        )
 
     assert found("装配式") == ["济南市装配式住宅产业协会"]
     assert found("住宅") == ["济南市装配式住宅产业协会"]
@@ -435,15 +474,17 @@ def test_change_filing_approval_updates_name_grams_so_search_finds_the_new_name_
 def test_reg_2_a_change_to_a_name_taken_at_the_same_authority_is_refused(world):
     record_org(name="济南市软件行业协会", n=500)
     with pytest.raises(ApplicationError) as exc_info:
-        services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                      data=change(name="济南市软件行业协会"), now=NOW)
+        services.change_filing_submit(
+            actor=world.staff_a, organization=world.org_a, data=change(name="济南市软件行业协会"), now=NOW
+        )
     assert exc_info.value.code == "reg_2_identical_name"
 
 
 @pytest.mark.parametrize("reason", ["", "不对"])
 def test_change_filing_rejection_needs_a_reason(world, reason):
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 9 号"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 9 号"), now=NOW
+    )
     with pytest.raises(ApplicationError) as exc_info:
         services.change_filing_reject(actor=world.officer_jinan, filing=filing, reason=reason, now=NOW)
     assert exc_info.value.code == "reason_required"
@@ -452,8 +493,9 @@ def test_change_filing_rejection_needs_a_reason(world, reason):
 
 
 def test_change_filing_rejection_leaves_the_items_unchanged(world):
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 9 号"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 9 号"), now=NOW
+    )
     services.change_filing_reject(actor=world.officer_jinan, filing=filing, reason="住所证明不全", now=NOW)
     filing.refresh_from_db()
     assert filing.status == FilingStatus.REJECTED and filing.decision_reason == "住所证明不全"
@@ -466,8 +508,9 @@ def test_change_filing_rejection_leaves_the_items_unchanged(world):
 
 @pytest.mark.parametrize("who", ["officer_province", "officer_qingdao", "staff_a", "member"])
 def test_only_the_deciding_authoritys_officer_decides_a_change_filing(world, who):
-    filing = services.change_filing_submit(actor=world.staff_a, organization=world.org_a,
-                                           data=change(domicile="新址 9 号"), now=NOW)
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="新址 9 号"), now=NOW
+    )
     with pytest.raises(PermissionDenied):
         services.change_filing_approve(actor=getattr(world, who), filing=filing, now=NOW)
     with pytest.raises(PermissionDenied):
@@ -500,8 +543,12 @@ def _assert_nothing_saved(before: dict) -> None:
 
 
 def _counts() -> dict:
-    return {"apps": RegistrationApplication.objects.count(), "persons": Person.objects.count(),
-            "seq": audit_seq(), "entries": AuditEntry.objects.count()}
+    return {
+        "apps": RegistrationApplication.objects.count(),
+        "persons": Person.objects.count(),
+        "seq": audit_seq(),
+        "entries": AuditEntry.objects.count(),
+    }
 
 
 @pytest.mark.parametrize(
@@ -551,8 +598,12 @@ def test_a_bad_document_in_a_resubmission_leaves_the_application_incomplete_and_
     seq = audit_seq()
     bad = SimpleUploadedFile("章程.pdf", HTML_BYTES, content_type="application/pdf")
     with pytest.raises(ApplicationError) as exc_info:
-        services.application_resubmit(actor=None, application=app, documents=[("charter", pdf()), ("charter", bad)],
-                                      now=NOW + dt.timedelta(days=3))
+        services.application_resubmit(
+            actor=None,
+            application=app,
+            documents=[("charter", pdf()), ("charter", bad)],
+            now=NOW + dt.timedelta(days=3),
+        )
     assert exc_info.value.code == "upload_type"
     app.refresh_from_db()
     assert app.status == ApplicationStatus.INCOMPLETE and app.complete_on == TODAY
