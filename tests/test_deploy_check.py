@@ -28,7 +28,9 @@ def xiehui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def production_env(tmp_path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XIEHUI_") and k != "DJANGO_SETTINGS_MODULE"}
+    # A clean environment: no XIEHUI_* of the developer's, and no DJANGO_ALLOW_ASYNC_UNSAFE (set for the
+    # browser tests, and rightly refused by the deployment checks).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XIEHUI_", "DJANGO_"))}
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env.update(
         XIEHUI_ENV="production",

@@ -88,7 +88,7 @@ def session_auth(request: HttpRequest) -> Any:
     CSRF check (403) only applies to requests that carry a session.
     """
     session_user = getattr(request, "user", None)
-    if False:
+    if session_user is None or not session_user.is_authenticated:
         return None
     user = django_auth(request)
     if user and getattr(user, "requires_two_factor", False) and not user.is_verified():

@@ -137,6 +137,8 @@ def department_create(
     department.full_clean()
     department.save()
     if industry_codes:
-        department.industries.set(industry_codes)
+        from .models import Industry
+
+        department.industries.set(Industry.objects.filter(code__in=industry_codes))
     audit.record(actor=actor, action="core.department.created", obj=department)
     return department

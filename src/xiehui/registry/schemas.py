@@ -9,6 +9,12 @@ from ninja import Field, Schema
 
 from xiehui.core.api import PageMeta
 
+# Amounts of money are decimal strings ("50000.00"): exact, and fully described by the
+# schema (a JSON number or an unconstrained string would let clients send values the
+# server must refuse).
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+MONEY_DESCRIPTION = '金额（元），十进制字符串，最多两位小数，如 "50000.00"'
+
 
 class IndustryOut(Schema):
     code: str
@@ -78,7 +84,7 @@ class ApplicationCreateIn(Schema):
     industries: list[str] = Field(..., min_length=1, max_length=10, description="GB/T 4754 大类代码")
     business_scope: str = Field(..., min_length=1, max_length=2000)
     legal_representative: PersonIn
-    activity_funds: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    activity_funds: str = Field(..., pattern=MONEY_PATTERN, description=MONEY_DESCRIPTION)
     individual_members: int = Field(0, ge=0, le=10_000_000)
     unit_members: int = Field(0, ge=0, le=10_000_000)
     fulltime_staff: int = Field(..., ge=0, le=100_000)
@@ -118,7 +124,7 @@ class ChangeFilingCreateIn(Schema):
     name: str | None = Field(None, max_length=100)
     domicile: str | None = Field(None, max_length=200)
     business_scope: str | None = Field(None, max_length=2000)
-    activity_funds: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    activity_funds: str | None = Field(None, pattern=MONEY_PATTERN, description=MONEY_DESCRIPTION)
     legal_representative: PersonIn | None = None
 
 

@@ -24,3 +24,12 @@ urlpatterns = [
     path("console/changes/", views.console_changes, name="console_changes"),
     path("console/changes/<int:pk>/", views.console_change, name="console_change"),
 ]
+
+# console: import of the register (registry/views_import.py)
+from . import views_import  # noqa: E402
+
+urlpatterns += [
+    path("console/import/", views_import.console_import, name="console_import"),
+    path("console/import/template.csv", views_import.console_import_template, name="console_import_template"),
+    path("console/import/<int:pk>/", views_import.console_import_job, name="console_import_job"),
+]
