@@ -1,7 +1,7 @@
 # xiehui — two commands on a fresh clone: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 PYTHON ?= python3
-UV_VERSION := 0.9.7
+UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from .errors import ApplicationError
 from .models import User
 
 PROBLEM_TYPE = "application/problem+json"
+logger = logging.getLogger("xiehui.api")
 
 
 class Problem(Schema):
@@ -174,6 +176,7 @@ def build_api() -> NinjaAPI:
 
         @api.exception_handler(Exception)
         def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+            logger.exception("unhandled error in %s %s", request.method, request.path)
             return problem(request, status=500, detail="服务器内部错误，请稍后重试", code="server_error")
 
     return api
