@@ -23,15 +23,13 @@ import os
 import shutil
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from xiehui import conftest as world_conftest
-from xiehui.conftest import ID_NUMBERS, region
+from xiehui.conftest import submit_application
 from xiehui.core import clock
-from xiehui.core.models import Industry, Level
 from xiehui.core.services import api_token_create
 from xiehui.registry import services
 
@@ -63,28 +61,7 @@ def api_world(transactional_db, django_db_serialized_rollback, live_server, worl
     A pending application and a pending change filing make the list and detail reads
     answer with items, so their response schemas are checked too.
     """
-    application = services.application_submit(
-        actor=world.member,
-        data=services.ApplicationInput(
-            name="济南市智能制造协会",
-            kind="association",
-            level=Level.MUNICIPAL,
-            authority_region=region("370100"),
-            region=region("370103"),
-            domicile="市中区经十路 1 号",
-            industries=list(Industry.objects.filter(code="34")),
-            business_scope="行业自律",
-            legal_representative=services.PersonInput("张三", ID_NUMBERS[2]),
-            activity_funds=Decimal("50000"),
-            individual_members=0,
-            unit_members=35,
-            fulltime_staff=2,
-            premises="经十路 1 号 201 室",
-            contact_name="李四",
-            contact_phone="13800001111",
-        ),
-        now=clock.now(),
-    )
+    application = submit_application(actor=world.member, now=clock.now())
     filing = services.change_filing_submit(
         actor=world.staff_a,
         organization=world.org_a,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,7 @@ from xiehui.core import clock
 from xiehui.core.models import Department, Industry, Level, Region, Role, User
 from xiehui.core.services import user_create
 from xiehui.registry import services as registry_services
-from xiehui.registry.models import Organization, RegisteredItemChange
+from xiehui.registry.models import Organization, RegisteredItemChange, RegistrationApplication
 
 PASSWORD = "Xiehui-test-2026!"
 # Valid resident identity numbers (GB 11643 check digits) for test persons.
@@ -86,6 +87,36 @@ def make_org(
         ),
         now=NOW,
         source=RegisteredItemChange.Source.IMPORT,
+    )
+
+
+def submit_application(
+    name: str = "济南市智能制造协会", *, actor: User | None = None, now: dt.datetime = NOW, **overrides
+) -> RegistrationApplication:
+    """A complete application (REG-1 met) to the 济南市 municipal authority."""
+    data: dict[str, Any] = dict(
+        name=name,
+        kind="association",
+        level=Level.MUNICIPAL,
+        authority_region=region("370100"),
+        region=region("370103"),
+        domicile="市中区经十路 1 号",
+        industries=list(Industry.objects.filter(code="34")),
+        business_scope="行业自律",
+        legal_representative=registry_services.PersonInput("张三", ID_NUMBERS[2]),
+        activity_funds=Decimal("50000"),
+        individual_members=0,
+        unit_members=35,
+        fulltime_staff=2,
+        premises="经十路 1 号 201 室",
+        contact_name="李四",
+        contact_phone="13800001111",
+    )
+    data.update(overrides)
+    return registry_services.application_submit(
+        actor=actor,
+        data=registry_services.ApplicationInput(**data),
+        now=now,  # type: ignore[arg-type]
     )
 
 

@@ -10,44 +10,17 @@ from __future__ import annotations
 
 import base64
 import re
-from decimal import Decimal
 
 import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
-from xiehui.conftest import ID_NUMBERS, PASSWORD, region
+from xiehui.conftest import ID_NUMBERS, PASSWORD, submit_application
 from xiehui.core import clock
-from xiehui.core.models import Industry, Level
-from xiehui.registry import services
-from xiehui.registry.models import RegistrationApplication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 MOBILE = {"width": 375, "height": 812}
-
-
-def submit_application(name: str) -> RegistrationApplication:
-    """A complete application to the 济南市 authority (as in registry/tests/test_views.py)."""
-    data = services.ApplicationInput(
-        name=name,
-        kind="association",
-        level=Level.MUNICIPAL,
-        authority_region=region("370100"),
-        region=region("370103"),
-        domicile="市中区经十路 1 号",
-        industries=list(Industry.objects.filter(code="34")),
-        business_scope="行业自律",
-        legal_representative=services.PersonInput("张三", ID_NUMBERS[2]),
-        activity_funds=Decimal("50000"),
-        individual_members=0,
-        unit_members=35,
-        fulltime_staff=2,
-        premises="经十路 1 号 201 室",
-        contact_name="李四",
-        contact_phone="13800001111",
-    )
-    return services.application_submit(actor=None, data=data, now=clock.now())
 
 
 def log_in(page: Page, username: str) -> None:
@@ -109,7 +82,7 @@ def test_visitor_finds_association_and_reads_its_register_page(page: Page, e2e_w
 
 
 def test_officer_enrols_totp_and_approves_application_which_becomes_public(page: Page, e2e_world, new_context, shot):
-    application = submit_application("济南市智能制造协会")
+    application = submit_application("济南市智能制造协会", now=clock.now())
 
     log_in(page, "officer_jinan")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -57,6 +58,18 @@ def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
+def _page(qs: QuerySet, limit: int, offset: int, *, capped: bool = False) -> dict:
+    """One page of a list with its total (capped at 10,000 for the public register's dense searches)."""
+    count, exact = selectors.capped_count(qs) if capped else (qs.count(), True)
+    return {
+        "items": list(qs[offset : offset + limit]),
+        "count": count,
+        "count_exact": exact,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
 @router.get("/organizations", response={200: OrganizationPage, **ERRORS}, auth=None)
 def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dict:
     """Search the public register by name (2+ characters) or USCC, with filters."""
@@ -65,14 +78,7 @@ def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dic
         q=query.q, region=query.region, industry=query.industry, level=query.level, status=query.status, kind=query.kind
     )
     qs = selectors.organization_search(actor=optional_actor(request), filters=filters)
-    count, exact = selectors.capped_count(qs)
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "count": count,
-        "count_exact": exact,
-        "limit": limit,
-        "offset": offset,
-    }
+    return _page(qs, limit, offset, capped=True)
 
 
 @router.get("/organizations/{uscc}", response={200: OrganizationOut, **ERRORS}, auth=None)
@@ -154,13 +160,7 @@ def list_applications(
     else:
         qs = selectors.applications_of(actor)
         qs = qs.filter(status=status) if status else qs
-    return {
-        "items": list(qs.select_related("organization")[offset : offset + limit]),
-        "count": qs.count(),
-        "count_exact": True,
-        "limit": limit,
-        "offset": offset,
-    }
+    return _page(qs.select_related("organization"), limit, offset)
 
 
 @router.get("/registration-applications/{app_id}", response={200: ApplicationOut, **ERRORS}, auth=AUTH)
@@ -229,13 +229,7 @@ def list_change_filings(
         qs = qs.filter(status=status) if status else qs
     else:
         qs = selectors.change_filing_queue(actor=actor, status=status)
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "count": qs.count(),
-        "count_exact": True,
-        "limit": limit,
-        "offset": offset,
-    }
+    return _page(qs, limit, offset)
 
 
 @router.get("/change-filings/{filing_id}", response={200: ChangeFilingOut, **ERRORS}, auth=AUTH)

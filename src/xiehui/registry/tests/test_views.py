@@ -3,40 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from xiehui.conftest import ID_NUMBERS, NOW, region
-from xiehui.core.models import AuditEntry, Industry, Level
+from xiehui.conftest import ID_NUMBERS, NOW, submit_application
+from xiehui.core.models import AuditEntry
 from xiehui.registry import services
 from xiehui.registry.models import ChangeFiling, Organization, RegistrationApplication
 
 pytestmark = pytest.mark.django_db
-
-
-def submit_application(name: str = "济南市智能制造协会", **overrides) -> RegistrationApplication:
-    data = dict(
-        name=name,
-        kind="association",
-        level=Level.MUNICIPAL,
-        authority_region=region("370100"),
-        region=region("370103"),
-        domicile="市中区经十路 1 号",
-        industries=list(Industry.objects.filter(code="34")),
-        business_scope="行业自律",
-        legal_representative=services.PersonInput("张三", ID_NUMBERS[2]),
-        activity_funds=Decimal("50000"),
-        individual_members=0,
-        unit_members=35,
-        fulltime_staff=2,
-        premises="经十路 1 号 201 室",
-        contact_name="李四",
-        contact_phone="13800001111",
-    )
-    data.update(overrides)
-    return services.application_submit(actor=None, data=services.ApplicationInput(**data), now=NOW)
 
 
 def apply_post_data(**overrides) -> dict:
