@@ -18,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=8,
+            help="Python threads per worker; few threads contend less for the interpreter lock",
+        )
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -38,6 +44,8 @@ class Command(BaseCommand):
             str(opts["port"]),
             "--workers",
             str(opts["workers"]),
+            "--blocking-threads",
+            str(opts["threads"]),
             "--static-path-route",
             settings.STATIC_URL.rstrip("/"),
             "--static-path-mount",

@@ -115,8 +115,8 @@ USERS = [
         "业务部门：查询所辖行业协会数据（数据端口）",
         {"department": "山东省工业和信息化厅"},
     ),
-    DemoUser("party", Role.PARTY, "孔庆（行业协会商会综合党委）", "党建工作人员：党建信息"),
-    DemoUser("expert", Role.EXPERT, "颜华（评估专家）", "评估专家：等级评估打分"),
+    DemoUser("party", Role.PARTY, "孔庆（行业协会商会综合党委）", "党建工作人员：查询名录（党建功能随后续版本提供）"),
+    DemoUser("expert", Role.EXPERT, "颜华（评估专家）", "评估专家：查询名录（等级评估功能随后续版本提供）"),
 ]
 
 # Pending applications: (authority, level, name, kind, divisions, days since submission, filed by the member?).
