@@ -277,3 +277,24 @@ def test_reg_7_staff_record_separation_with_evidence(world, as_user, client):
     assert "独立银行账户" in page.text
     assert as_user(world.staff_b).get(url).status_code == 200  # their own association's checklist
     assert as_user(world.officer_jinan).get(url).status_code == 403
+
+
+def test_console_lists_have_bounded_queries(world, as_user, django_assert_max_num_queries):
+    """Application and change queues cost the same number of queries with 1 row or many."""
+    for i in range(4):
+        submit_application(
+            f"济南市测试{i}号产业协会", legal_representative=services.PersonInput(f"申请人{i}", ID_NUMBERS[4 + i])
+        )
+    services.change_filing_submit(
+        actor=world.staff_a,
+        organization=world.org_a,
+        data=services.ChangeInput(reason="搬迁", decided_on=NOW.date(), domicile="新址"),
+        now=NOW,
+    )
+    client = as_user(world.officer_jinan)
+    for name in ("registry:console_applications", "registry:console_changes", "registry:console_home"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(name), {"status": "all"}).status_code == 200
+    staff = as_user(world.staff_a)
+    with django_assert_max_num_queries(16):
+        assert staff.get(reverse("registry:workspace_home")).status_code == 200
