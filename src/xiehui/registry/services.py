@@ -45,8 +45,10 @@ class PersonInput:
     phone: str = ""
 
 
-@dataclass
-class ApplicationInput:
+@dataclass(kw_only=True)
+class RegisteredItemsInput:
+    """The registered items (条例 art. 10, 18) that an application proposes and a record holds."""
+
     name: str
     kind: str
     level: str
@@ -57,6 +59,10 @@ class ApplicationInput:
     business_scope: str
     legal_representative: PersonInput
     activity_funds: Decimal
+
+
+@dataclass(kw_only=True)
+class ApplicationInput(RegisteredItemsInput):
     individual_members: int
     unit_members: int
     fulltime_staff: int
@@ -576,21 +582,11 @@ def change_filing_reject(*, actor: User, filing: ChangeFiling, reason: str, now:
     return filing
 
 
-@dataclass
-class OrganizationRecord:
+@dataclass(kw_only=True)
+class OrganizationRecord(RegisteredItemsInput):
     """An association that is already registered (import, demo data): its registered items as they stand."""
 
     uscc: str
-    name: str
-    kind: str
-    level: str
-    authority_region: Region
-    region: Region
-    domicile: str
-    industries: list[Industry]
-    business_scope: str
-    legal_representative: PersonInput
-    activity_funds: Decimal
     registered_on: dt.date
     fulltime_staff: int = 1
     short_name: str = ""
