@@ -7,6 +7,14 @@ from django.db.models import QuerySet
 
 from .models import AuditEntry, Industry, Region
 
+COUNT_CAP = 10_000
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, exact): counts at most cap+1 rows, without the list's joins, so dense terms stay fast."""
+    n = qs.order_by().values("pk")[: cap + 1].count()
+    return (cap, False) if n > cap else (n, True)
+
 
 def home_province_prefix() -> str:
     """The two-digit prefix of the province this deployment serves (settings.XIEHUI_PROVINCE)."""

@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 
 from xiehui.core.errors import NotFound
 from xiehui.core.models import Industry, Level, Region, Role, User
+from xiehui.core.selectors import capped_count as capped_count  # re-exported for the faces
 
 from . import rules, search
 from .models import (
@@ -32,7 +33,6 @@ from .models import (
 from .validators import clean_id_number  # noqa: F401  (re-exported for faces)
 
 Actor = User | AnonymousUser | None
-COUNT_CAP = 10_000
 
 
 def is_officer(actor: Actor) -> bool:
@@ -123,12 +123,6 @@ def organization_search(*, actor: Actor, filters: OrganizationFilters, scope: st
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     return qs.order_by("id")
-
-
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, exact): counts at most cap+1 rows so dense terms stay fast."""
-    n = qs.order_by()[: cap + 1].count()
-    return (cap, False) if n > cap else (n, True)
 
 
 def organization_get(*, actor: Actor, uscc: str) -> Organization:

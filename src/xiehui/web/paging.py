@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from xiehui.core.selectors import COUNT_CAP, capped_count
+
 PAGE_SIZE = 20
-COUNT_CAP = 10_000
 
 
 @dataclass
@@ -44,9 +45,7 @@ def paginate(request: HttpRequest, qs: QuerySet, *, size: int = PAGE_SIZE, cap: 
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    total = qs.order_by()[: cap + 1].count()
-    exact = total <= cap
-    count = total if exact else cap
+    count, exact = capped_count(qs, cap)
     last = max(1, (count + size - 1) // size)
     number = min(number, last)
     items = list(qs[(number - 1) * size : number * size])
