@@ -12,6 +12,7 @@ from xiehui.core import clock
 from xiehui.core.api import AUTH, ERRORS, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Industry, Region
+from xiehui.core.selectors import page_rows
 from xiehui.core.typing import Request
 
 from . import selectors, services
@@ -58,11 +59,15 @@ def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
-def _page(qs: QuerySet, limit: int, offset: int, *, capped: bool = False) -> dict:
-    """One page of a list with its total (capped at 10,000 for the public register's dense searches)."""
-    count, exact = selectors.capped_count(qs) if capped else (qs.count(), True)
+def _page(qs: QuerySet, limit: int, offset: int, *, register: bool = False) -> dict:
+    """One page of a list with its total.
+
+    The public register's searches can match most rows (协会): their total is capped at
+    10,000 and their page found keys-first (core.selectors.page_rows); work queues are small.
+    """
+    count, exact = selectors.capped_count(qs) if register else (qs.count(), True)
     return {
-        "items": list(qs[offset : offset + limit]),
+        "items": page_rows(qs, offset, limit) if register else list(qs[offset : offset + limit]),
         "count": count,
         "count_exact": exact,
         "limit": limit,
@@ -78,7 +83,7 @@ def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dic
         q=query.q, region=query.region, industry=query.industry, level=query.level, status=query.status, kind=query.kind
     )
     qs = selectors.organization_search(actor=optional_actor(request), filters=filters)
-    return _page(qs, limit, offset, capped=True)
+    return _page(qs, limit, offset, register=True)
 
 
 @router.get("/organizations/{uscc}", response={200: OrganizationOut, **ERRORS}, auth=None)

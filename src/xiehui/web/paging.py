@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from xiehui.core.selectors import COUNT_CAP, capped_count
+from xiehui.core.selectors import COUNT_CAP, capped_count, page_rows
 
 PAGE_SIZE = 20
 
@@ -48,7 +48,7 @@ def paginate(request: HttpRequest, qs: QuerySet, *, size: int = PAGE_SIZE, cap: 
     count, exact = capped_count(qs, cap)
     last = max(1, (count + size - 1) // size)
     number = min(number, last)
-    items = list(qs[(number - 1) * size : number * size])
+    items = page_rows(qs, (number - 1) * size, size)
     params = request.GET.copy()
     params.pop("page", None)
     window = sorted({1, last, *range(max(1, number - 2), min(last, number + 2) + 1)})
