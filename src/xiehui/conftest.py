@@ -18,6 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiehui.core import clock
+from xiehui.core.codes import make_uscc
 from xiehui.core.models import Department, Industry, Level, Region, Role, User
 from xiehui.core.services import user_create
 from xiehui.registry import services as registry_services
@@ -66,8 +67,6 @@ def region(code: str) -> Region:
 def make_org(
     *, uscc_body: str, name: str, authority: str, level: str, region_code: str, rep: int, actor: User | None = None
 ) -> Organization:
-    from xiehui.core.codes import make_uscc
-
     return registry_services.organization_record(
         actor=actor,
         data=registry_services.OrganizationRecord(

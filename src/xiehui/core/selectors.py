@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 
-from .models import AuditEntry, Industry, Region
+from .models import AuditEntry, Region
 
 COUNT_CAP = 10_000
 
@@ -34,14 +34,6 @@ def home_province_prefix() -> str:
 
 def home_province_regions() -> QuerySet[Region]:
     return Region.objects.filter(code__startswith=home_province_prefix()).order_by("code")
-
-
-def region_get(code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
-
-
-def industry_divisions() -> QuerySet[Industry]:
-    return Industry.objects.filter(kind=Industry.Kind.DIVISION).select_related("section").order_by("code")
 
 
 def audit_trail(*, object_type: str, object_id: str, limit: int = 200) -> QuerySet[AuditEntry]:

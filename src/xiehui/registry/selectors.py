@@ -30,7 +30,6 @@ from .models import (
     OrganizationStatus,
     RegistrationApplication,
 )
-from .validators import clean_id_number  # noqa: F401  (re-exported for faces)
 
 Actor = User | AnonymousUser | None
 
