@@ -8,7 +8,11 @@ the error responses it can give (core/api.py: ERRORS).
 from __future__ import annotations
 
 from xiehui.core.api import build_api
+from xiehui.credit.api import router as credit_router
 from xiehui.registry.api import router as registry_router
+from xiehui.supervision.api import router as supervision_router
 
 api = build_api()
 api.add_router("/", registry_router)
+api.add_router("/", supervision_router)
+api.add_router("/", credit_router)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "xiehui.core",
     "xiehui.registry",
+    "xiehui.supervision",
+    "xiehui.credit",
     "xiehui.web",
 ]
 

@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("xiehui.web.urls")),
     path("accounts/", include("xiehui.core.urls")),
     path("", include("xiehui.registry.urls")),
+    path("", include("xiehui.supervision.urls")),
+    path("", include("xiehui.credit.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

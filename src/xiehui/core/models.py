@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -226,3 +227,65 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Attachment(models.Model):
+    """A document attached to any record (evidence, report annexes); type sniffed, size-limited (core/files.py)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=40)
+    owner = GenericForeignKey("content_type", "object_id")
+    purpose = models.CharField(max_length=30, blank=True)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField()
+    mime = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner_idx")]
+        verbose_name = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Parameter(models.Model):
+    """The value in force of a configurable rule parameter (domain.md *(configurable)*).
+
+    Defaults live in the rule catalogue (core/rules.py); a row here overrides one,
+    with who changed it and why. Keys are "<rule id>.<name>", e.g. "SUP-1.answer_days".
+    """
+
+    key = models.CharField(max_length=60, unique=True)
+    value = models.JSONField()
+    note = models.CharField(_("调整理由"), max_length=200)
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("规则参数")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class TickRun(models.Model):
+    """One run of `xiehui tick` (dry runs are not recorded): what it did, for the console and operators."""
+
+    as_of = models.DateField()
+    started_at = models.DateTimeField()
+    seconds = models.FloatField()
+    organizations = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"tick {self.as_of}"

@@ -15,6 +15,7 @@ from django.db import transaction
 from xiehui.core import audit, clock, pii
 from xiehui.core.codes import make_uscc
 from xiehui.core.errors import ApplicationError, PermissionDenied
+from xiehui.core.files import check_document
 from xiehui.core.models import LEVEL_PREFIX_LENGTH, Industry, Level, Person, Region, User
 
 from . import rules, search, selectors
@@ -33,7 +34,6 @@ from .models import (
     RegistrationApplication,
     StaffAssignment,
 )
-from .uploads import check_document
 
 CHANGEABLE_ITEMS = REGISTERED_ITEM_LABELS
 

@@ -13,6 +13,7 @@ from xiehui.core import clock
 from xiehui.core.errors import ApplicationError
 from xiehui.core.selectors import audit_trail
 from xiehui.core.typing import Request
+from xiehui.web import panels
 from xiehui.web.access import officer_required, staff_required
 from xiehui.web.paging import paginate
 
@@ -50,7 +51,12 @@ def portal_detail(request: Request, uscc: str) -> HttpResponse:
         org = selectors.organization_get(actor=request.user, uscc=uscc)
     except ApplicationError as exc:
         return render(request, "web/not_found.html", {"message": exc.message}, status=404)
-    context = {"org": org, "history": selectors.item_history(org)[:100], "decoupling": org.decoupling_items.all()}
+    context = {
+        "org": org,
+        "history": selectors.item_history(org)[:100],
+        "decoupling": org.decoupling_items.all(),
+        "panels": panels.panels("portal_org", request, org),
+    }
     return render(request, "registry/portal_detail.html", context)
 
 
@@ -111,6 +117,7 @@ def workspace_home(request: Request) -> HttpResponse:
         "applications": selectors.applications_of(request.user)[:20],
         "decoupling": org.decoupling_items.all(),
         "history": selectors.item_history(org)[:20],
+        "panels": panels.panels("workspace_home", request, org),
     }
     return render(request, "registry/workspace_home.html", context)
 
@@ -171,6 +178,7 @@ def console_home(request: Request) -> HttpResponse:
         "pending_applications": queue.count(),
         "overdue_applications": queue.filter(due_on__lt=today).count(),
         "pending_filings": selectors.pending_filings_count(request.user),
+        "panels": panels.panels("console_home", request, None),
         "register_count": selectors.organization_search(
             actor=request.user, filters=selectors.OrganizationFilters(), scope="jurisdiction"
         ).count(),
@@ -229,6 +237,7 @@ def console_organization(request: Request, uscc: str) -> HttpResponse:
         "history": selectors.item_history(org)[:100],
         "decoupling": org.decoupling_items.all(),
         "audit": audit_trail(object_type="registry.organization", object_id=str(org.pk)),
+        "panels": panels.panels("console_org", request, org),
         "masked_id": org.legal_representative.id_number_masked,
     }
     return render(request, "registry/console_organization.html", context)

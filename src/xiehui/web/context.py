@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 from xiehui.core.models import Role
 
+from . import panels
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -16,4 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_workspace": role == Role.STAFF,
         "nav_console": role == Role.OFFICER,
         "nav_role_label": Role(role).label if role else "",
+        "nav_site_links": panels.links("site_nav", role),
+        "nav_workspace_links": panels.links("workspace_nav", role),
+        "nav_console_links": panels.links("console_nav", role),
     }

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CreditConfig(AppConfig):
+    name = "xiehui.credit"
+    label = "credit"
+    verbose_name = "信用"
+
+    def ready(self) -> None:
+        from . import faces, rules  # noqa: F401  (rules register with the engine; faces add panels)

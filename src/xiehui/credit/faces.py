@@ -1,0 +1,3 @@
+"""Panels and links that credit adds to the shared faces (web/panels.py)."""
+
+from __future__ import annotations

@@ -1,0 +1,199 @@
+"""Opening and ending listings with their numbered decisions and audit entries, one or many at a time.
+
+Both the engine (`xiehui tick`, thousands per run) and officers' decisions
+(credit/services.py, one at a time) go through these functions, so a listing
+always has its inclusion decision, and an ended one its removal decision.
+Callers run inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+
+from xiehui.core import audit, params
+from xiehui.core.models import AuditEntry, Region, User
+
+from .models import Decision, DecisionSequence, EndReason, Listing, ListKind
+
+PREFIX = {
+    (ListKind.ABNORMAL, Decision.Kind.INCLUSION): "异列",
+    (ListKind.ABNORMAL, Decision.Kind.REMOVAL): "异移",
+    (ListKind.SERIOUS, Decision.Kind.INCLUSION): "严列",
+    (ListKind.SERIOUS, Decision.Kind.REMOVAL): "严移",
+}
+
+
+def authority_name(region: Region) -> str:
+    """The registration authority seated in a region: 山东省民政厅, 济南市民政局, 济南市历下区民政局."""
+    if region.code.endswith("0000"):
+        return f"{region.name}民政厅"
+    province = Region.objects.filter(pk=region.code[:2] + "0000").values_list("name", flat=True).first() or ""
+    return f"{region.full_name.removeprefix(province) or region.name}民政局"
+
+
+def allocate_numbers(authority_region_id: str, prefix: str, year: int, count: int) -> list[str]:
+    """Reserve `count` consecutive decision numbers for one authority, list, kind and year."""
+    seq, _ = DecisionSequence.objects.get_or_create(authority_region_id=authority_region_id, prefix=prefix, year=year)
+    DecisionSequence.objects.filter(pk=seq.pk).update(last=F("last") + count)
+    seq.refresh_from_db(fields=["last"])
+    first = seq.last - count + 1
+    region = Region.objects.get(pk=authority_region_id)
+    name = authority_name(region)
+    return [f"{name}{prefix}字〔{year}〕第{n}号" for n in range(first, seq.last + 1)]
+
+
+def route_text(listing: Listing, kind: str) -> str:
+    """How the association can object or be removed, as printed on the decision (CR-O, CR-A, CR-S)."""
+    if kind == Decision.Kind.REMOVAL:
+        return "移出后，本记录不再在公示平台公示（CR-R），历史记录依法保存。"
+    objection_days = params.value("CR-O.decide_working_days")
+    text = (
+        f"如对本决定有异议，可向本机关提出异议并提交证据，本机关自收到之日起{objection_days}个工作日内核查并作出决定；"
+        "也可依法申请行政复议或者提起行政诉讼。"
+    )
+    if listing.list_kind == ListKind.ABNORMAL:
+        if listing.rectifiable:
+            days = params.value("CR-A.removal_working_days")
+            text += f"履行相关义务或完成整改后，可向本机关申请移出，本机关自核实之日起{days}个工作日内作出决定。"
+        elif listing.auto_removal_on:
+            text += f"无需整改，{listing.auto_removal_on:%Y年%-m月%-d日}起自动移出（如无新的列入事由）。"
+    elif listing.earliest_removal_on:
+        text += f"自{listing.earliest_removal_on:%Y年%-m月%-d日}起，未再发生列入事由的，可申请移出。"
+    return text
+
+
+def decision_text(listing: Listing, kind: str, region: Region) -> dict[str, Any]:
+    org = listing.organization
+    return {
+        "authority": authority_name(region),
+        "organization": org.name,
+        "uscc": org.uscc,
+        "list": ListKind(listing.list_kind).label,
+        "ground": listing.get_ground_display(),
+        "rule_id": listing.rule_id,
+        "basis": listing.basis,
+        "facts": listing.facts,
+        "parameters": listing.parameters,
+        "start_on": listing.start_on.isoformat(),
+        "earliest_removal_on": listing.earliest_removal_on.isoformat() if listing.earliest_removal_on else None,
+        "auto_removal_on": listing.auto_removal_on.isoformat() if listing.auto_removal_on else None,
+        "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
+        "end_reason": EndReason(listing.end_reason).label if listing.end_reason else "",
+        "end_note": listing.end_note,
+        "route": route_text(listing, kind),
+    }
+
+
+@dataclass
+class Ending:
+    listing: Listing
+    on: dt.date
+    reason: str
+    note: str = ""
+
+
+def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
+    """Number and create decisions for (listing, kind, issued_on), grouped for one sequence update per group."""
+    groups: dict[tuple[str, str, int], list[tuple[Listing, str, dt.date]]] = defaultdict(list)
+    for listing, kind, on in pairs:
+        prefix = PREFIX[(ListKind(listing.list_kind), Decision.Kind(kind))]
+        groups[(listing.authority_region_id, prefix, on.year)].append((listing, kind, on))
+    regions = Region.objects.in_bulk({key[0] for key in groups})
+    decisions = []
+    for (region_id, prefix, year), members in sorted(groups.items()):
+        numbers = allocate_numbers(region_id, prefix, year, len(members))
+        for (listing, kind, on), number in zip(members, numbers, strict=True):
+            decisions.append(
+                Decision(
+                    listing=listing,
+                    kind=kind,
+                    number=number,
+                    issued_on=on,
+                    authority_region_id=region_id,
+                    text=decision_text(listing, kind, regions[region_id]),
+                )
+            )
+    Decision.objects.bulk_create(decisions, batch_size=1000)
+    return decisions
+
+
+def _entry(actor: User | None, action: str, listing: Listing, changes: dict[str, Any], now: dt.datetime) -> AuditEntry:
+    return AuditEntry(
+        at=now,
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor.get_username() if actor is not None else "system",
+        action=action,
+        object_type="credit.listing",
+        object_id=str(listing.pk),
+        object_label=str(listing)[:200],
+        changes=changes,
+    )
+
+
+def open_many(listings: list[Listing], *, actor: User | None, now: dt.datetime) -> list[Listing]:
+    """Store new listings (already built, not saved) with their inclusion decisions and audit entries."""
+    if not listings:
+        return []
+    for listing in listings:
+        listing.created_at = listing.updated_at = now
+    Listing.objects.bulk_create(listings, batch_size=1000)
+    ended = [lst for lst in listings if lst.ended_on is not None]
+    pairs = [(lst, Decision.Kind.INCLUSION, lst.start_on) for lst in listings]
+    pairs += [(lst, Decision.Kind.REMOVAL, lst.ended_on) for lst in ended]  # type: ignore[misc]
+    _issue(pairs)
+    entries = [
+        _entry(
+            actor,
+            "credit.listing.opened",
+            lst,
+            {
+                "list_kind": lst.list_kind,
+                "ground": lst.ground,
+                "rule_id": lst.rule_id,
+                "start_on": lst.start_on,
+                "facts": lst.facts,
+            },
+            now,
+        )
+        for lst in listings
+    ]
+    entries += [
+        _entry(actor, "credit.listing.ended", lst, {"ended_on": lst.ended_on, "end_reason": lst.end_reason}, now)
+        for lst in ended
+    ]
+    audit.record_many(entries)
+    return listings
+
+
+def end_many(endings: list[Ending], *, actor: User | None, now: dt.datetime) -> None:
+    """End open listings on the given dates, with removal decisions and audit entries."""
+    if not endings:
+        return
+    for ending in endings:
+        ending.listing.ended_on = ending.on
+        ending.listing.end_reason = ending.reason
+        ending.listing.end_note = ending.note
+        ending.listing.updated_at = now
+        if actor is not None:
+            ending.listing.decided_by = actor
+    changed = [e.listing for e in endings]
+    Listing.objects.bulk_update(changed, ["ended_on", "end_reason", "end_note", "updated_at", "decided_by"], 1000)
+    _issue([(e.listing, Decision.Kind.REMOVAL, e.on) for e in endings])
+    audit.record_many(
+        [
+            _entry(
+                actor,
+                "credit.listing.ended",
+                e.listing,
+                {"ended_on": e.on, "end_reason": e.reason, "note": e.note},
+                now,
+            )
+            for e in endings
+        ]
+    )

@@ -1,0 +1,7 @@
+"""Data port routes for supervision: orders (mounted by supervision/api.py)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["supervision 监管"])

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "xiehui.supervision"
+    label = "supervision"
+    verbose_name = "监管"
+
+    def ready(self) -> None:
+        from . import faces, rules  # noqa: F401  (rules register with the engine; faces add panels)

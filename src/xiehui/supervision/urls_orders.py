@@ -1,0 +1,7 @@
+"""Web routes for supervision: orders (included by supervision/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
