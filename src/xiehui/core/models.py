@@ -289,3 +289,17 @@ class TickRun(models.Model):
 
     def __str__(self) -> str:
         return f"tick {self.as_of}"
+
+
+class NumberSequence(models.Model):
+    """Per authority, document prefix and year: the last number issued (decisions, orders)."""
+
+    authority_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=8)  # e.g. 异列, 严移, 责改
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority_region", "prefix", "year"], name="number_sequence_unique")
+        ]

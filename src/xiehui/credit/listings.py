@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
-
-from xiehui.core import audit, params
+from xiehui.core import audit, numbering, params
 from xiehui.core.models import AuditEntry, Region, User
 
-from .models import Decision, DecisionSequence, EndReason, Listing, ListKind
+from .models import Decision, EndReason, Listing, ListKind
 
 PREFIX = {
     (ListKind.ABNORMAL, Decision.Kind.INCLUSION): "异列",
@@ -27,25 +25,6 @@ PREFIX = {
     (ListKind.SERIOUS, Decision.Kind.INCLUSION): "严列",
     (ListKind.SERIOUS, Decision.Kind.REMOVAL): "严移",
 }
-
-
-def authority_name(region: Region) -> str:
-    """The registration authority seated in a region: 山东省民政厅, 济南市民政局, 济南市历下区民政局."""
-    if region.code.endswith("0000"):
-        return f"{region.name}民政厅"
-    province = Region.objects.filter(pk=region.code[:2] + "0000").values_list("name", flat=True).first() or ""
-    return f"{region.full_name.removeprefix(province) or region.name}民政局"
-
-
-def allocate_numbers(authority_region_id: str, prefix: str, year: int, count: int) -> list[str]:
-    """Reserve `count` consecutive decision numbers for one authority, list, kind and year."""
-    seq, _ = DecisionSequence.objects.get_or_create(authority_region_id=authority_region_id, prefix=prefix, year=year)
-    DecisionSequence.objects.filter(pk=seq.pk).update(last=F("last") + count)
-    seq.refresh_from_db(fields=["last"])
-    first = seq.last - count + 1
-    region = Region.objects.get(pk=authority_region_id)
-    name = authority_name(region)
-    return [f"{name}{prefix}字〔{year}〕第{n}号" for n in range(first, seq.last + 1)]
 
 
 def route_text(listing: Listing, kind: str) -> str:
@@ -71,7 +50,7 @@ def route_text(listing: Listing, kind: str) -> str:
 def decision_text(listing: Listing, kind: str, region: Region) -> dict[str, Any]:
     org = listing.organization
     return {
-        "authority": authority_name(region),
+        "authority": numbering.authority_name(region),
         "organization": org.name,
         "uscc": org.uscc,
         "list": ListKind(listing.list_kind).label,
@@ -107,7 +86,7 @@ def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
     regions = Region.objects.in_bulk({key[0] for key in groups})
     decisions = []
     for (region_id, prefix, year), members in sorted(groups.items()):
-        numbers = allocate_numbers(region_id, prefix, year, len(members))
+        numbers = numbering.allocate(regions[region_id], prefix, year, len(members))
         for (listing, kind, on), number in zip(members, numbers, strict=True):
             decisions.append(
                 Decision(

@@ -113,20 +113,6 @@ class Decision(models.Model):
         return self.number
 
 
-class DecisionSequence(models.Model):
-    """Per authority, list, kind and year: the last decision number issued."""
-
-    authority_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    prefix = models.CharField(max_length=8)  # 异列, 异移, 严列, 严移
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["authority_region", "prefix", "year"], name="decision_sequence_unique")
-        ]
-
-
 class RequestStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待核实")
     VERIFIED = "verified", _("已核实，待决定")

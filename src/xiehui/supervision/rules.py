@@ -8,6 +8,11 @@ makes `xiehui tick` idempotent).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from xiehui.core import params
 from xiehui.core.rules import declare
 
 ANN1 = declare(
@@ -39,3 +44,19 @@ SUP4 = declare(
     basis="004 第6条（未配备专职工作人员的，责令限期整改；逾期未改的列入活动异常名录，见 CR-A3）",
     rectify_days=90,
 )
+
+
+def report_due_on(year: int, *, stored: Mapping[str, Any] | None = None) -> dt.date:
+    """ANN-1: the last day to file the annual work report for `year` (31 May of the next year by default)."""
+    table = dict(stored) if stored is not None else None
+    return dt.date(year + 1, params.value("ANN-1.due_month", stored=table), params.value("ANN-1.due_day", stored=table))
+
+
+def report_years_due(registered_on: dt.date, as_of: dt.date, *, stored: Mapping[str, Any] | None = None) -> list[int]:
+    """The report years whose deadline has passed by `as_of` for an association registered on `registered_on`.
+
+    A report is due for every year the association existed, from ANN-1.first_year
+    (the first year whose reports the platform holds) on.
+    """
+    first = max(registered_on.year, params.value("ANN-1.first_year", stored=dict(stored) if stored else None))
+    return [year for year in range(first, as_of.year) if report_due_on(year, stored=stored) < as_of]
