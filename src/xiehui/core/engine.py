@@ -127,13 +127,14 @@ def applier(kind: str) -> Callable[[Applier], Applier]:
     return wrap
 
 
-def organizations(*, ids: OrgIds, rows: OrgRows) -> None:
+def organizations(*, ids: OrgIds, rows: OrgRows, find: Callable[[str], int | None]) -> None:
     """Register the source of organisations (the registry) without core importing it.
 
     `ids(only)` lists the ids to evaluate in ascending order; `rows(lo, hi, only)`
-    gives each one's basic facts (id, uscc, name, registered_on, status, ...).
+    gives each one's basic facts (id, uscc, name, registered_on, status, ...);
+    `find(uscc)` gives one id.
     """
-    ORGANIZATIONS.update(ids=ids, rows=rows)
+    ORGANIZATIONS.update(ids=ids, rows=rows, find=find)
 
 
 def evaluate(facts: OrgFacts, ctx: Context) -> list[Effect]:
@@ -218,7 +219,7 @@ def _tick_chunk(lo: int, hi: int, only: list[int] | None, ctx: Context, now: dt.
     for kind, apply in APPLIERS.items():
         by_org = {org_id: effects for org_id, effects in desired.get(kind, {}).items() if org_id in facts}
         counts.update(apply(by_org, lo, hi, ctx, now))
-    return counts
+    return +counts  # drop zero counts
 
 
 def explain(*, rule_id: str, facts: str, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -15,10 +15,10 @@ def authority_name(region: Region) -> str:
     return f"{region.full_name.removeprefix(province) or region.name}民政局"
 
 
-def allocate(authority_region: Region, prefix: str, year: int, count: int = 1) -> list[str]:
+def allocate(authority_region: Region, prefix: str, year: int, count: int = 1, *, name: str = "") -> list[str]:
     """Reserve `count` consecutive numbers for one authority, prefix and year (inside the caller's transaction)."""
     seq, _ = NumberSequence.objects.get_or_create(authority_region=authority_region, prefix=prefix, year=year)
     NumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + count)
     seq.refresh_from_db(fields=["last"])
-    name = authority_name(authority_region)
+    name = name or authority_name(authority_region)
     return [f"{name}{prefix}字〔{year}〕第{n}号" for n in range(seq.last - count + 1, seq.last + 1)]

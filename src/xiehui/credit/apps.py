@@ -7,4 +7,4 @@ class CreditConfig(AppConfig):
     verbose_name = "信用"
 
     def ready(self) -> None:
-        from . import faces, rules  # noqa: F401  (rules register with the engine; faces add panels)
+        from . import faces, reconcile, rules  # noqa: F401  (rules and appliers register with the engine; faces add panels)

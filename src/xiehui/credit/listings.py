@@ -16,6 +16,7 @@ from typing import Any
 
 from xiehui.core import audit, numbering, params
 from xiehui.core.models import AuditEntry, Region, User
+from xiehui.registry.models import Organization
 
 from .models import Decision, EndReason, Listing, ListKind
 
@@ -27,18 +28,19 @@ PREFIX = {
 }
 
 
-def route_text(listing: Listing, kind: str) -> str:
+def route_text(listing: Listing, kind: str, stored: dict[str, Any] | None = None) -> str:
     """How the association can object or be removed, as printed on the decision (CR-O, CR-A, CR-S)."""
+    stored = params.overrides() if stored is None else stored
     if kind == Decision.Kind.REMOVAL:
         return "移出后，本记录不再在公示平台公示（CR-R），历史记录依法保存。"
-    objection_days = params.value("CR-O.decide_working_days")
+    objection_days = params.value("CR-O.decide_working_days", stored=stored)
     text = (
         f"如对本决定有异议，可向本机关提出异议并提交证据，本机关自收到之日起{objection_days}个工作日内核查并作出决定；"
         "也可依法申请行政复议或者提起行政诉讼。"
     )
     if listing.list_kind == ListKind.ABNORMAL:
         if listing.rectifiable:
-            days = params.value("CR-A.removal_working_days")
+            days = params.value("CR-A.removal_working_days", stored=stored)
             text += f"履行相关义务或完成整改后，可向本机关申请移出，本机关自核实之日起{days}个工作日内作出决定。"
         elif listing.auto_removal_on:
             text += f"无需整改，{listing.auto_removal_on:%Y年%-m月%-d日}起自动移出（如无新的列入事由）。"
@@ -47,14 +49,14 @@ def route_text(listing: Listing, kind: str) -> str:
     return text
 
 
-def decision_text(listing: Listing, kind: str, region: Region) -> dict[str, Any]:
+def decision_text(listing: Listing, kind: str, authority: str, stored: dict[str, Any] | None = None) -> dict[str, Any]:
     org = listing.organization
     return {
-        "authority": numbering.authority_name(region),
+        "authority": authority,
         "organization": org.name,
         "uscc": org.uscc,
-        "list": ListKind(listing.list_kind).label,
-        "ground": listing.get_ground_display(),
+        "list": str(ListKind(listing.list_kind).label),
+        "ground": str(listing.get_ground_display()),
         "rule_id": listing.rule_id,
         "basis": listing.basis,
         "facts": listing.facts,
@@ -63,9 +65,9 @@ def decision_text(listing: Listing, kind: str, region: Region) -> dict[str, Any]
         "earliest_removal_on": listing.earliest_removal_on.isoformat() if listing.earliest_removal_on else None,
         "auto_removal_on": listing.auto_removal_on.isoformat() if listing.auto_removal_on else None,
         "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
-        "end_reason": EndReason(listing.end_reason).label if listing.end_reason else "",
+        "end_reason": str(EndReason(listing.end_reason).label) if listing.end_reason else "",
         "end_note": listing.end_note,
-        "route": route_text(listing, kind),
+        "route": route_text(listing, kind, stored),
     }
 
 
@@ -84,9 +86,16 @@ def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
         prefix = PREFIX[(ListKind(listing.list_kind), Decision.Kind(kind))]
         groups[(listing.authority_region_id, prefix, on.year)].append((listing, kind, on))
     regions = Region.objects.in_bulk({key[0] for key in groups})
+    authorities = {code: numbering.authority_name(region) for code, region in regions.items()}
+    stored = params.overrides()
+    missing = {lst.organization_id for lst, _, _ in pairs if not Listing.organization.is_cached(lst)}
+    orgs = Organization.objects.in_bulk(missing) if missing else {}
+    for lst, _, _ in pairs:
+        if lst.organization_id in orgs:
+            lst.organization = orgs[lst.organization_id]
     decisions = []
     for (region_id, prefix, year), members in sorted(groups.items()):
-        numbers = numbering.allocate(regions[region_id], prefix, year, len(members))
+        numbers = numbering.allocate(regions[region_id], prefix, year, len(members), name=authorities[region_id])
         for (listing, kind, on), number in zip(members, numbers, strict=True):
             decisions.append(
                 Decision(
@@ -95,7 +104,7 @@ def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
                     number=number,
                     issued_on=on,
                     authority_region_id=region_id,
-                    text=decision_text(listing, kind, regions[region_id]),
+                    text=decision_text(listing, kind, authorities[region_id], stored),
                 )
             )
     Decision.objects.bulk_create(decisions, batch_size=1000)
