@@ -8,6 +8,7 @@ makes `xiehui tick` idempotent).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -52,8 +53,10 @@ SUP4 = declare(
 
 def report_due_on(year: int, *, stored: Mapping[str, Any] | None = None) -> dt.date:
     """ANN-1: the last day to file the annual work report for `year` (31 May of the next year by default)."""
-    table = dict(stored) if stored is not None else None
-    return dt.date(year + 1, params.value("ANN-1.due_month", stored=table), params.value("ANN-1.due_day", stored=table))
+    table = dict(stored) if stored is not None else params.overrides()
+    month = params.value("ANN-1.due_month", stored=table)
+    day = min(params.value("ANN-1.due_day", stored=table), calendar.monthrange(year + 1, month)[1])
+    return dt.date(year + 1, month, day)
 
 
 def report_years_due(registered_on: dt.date, as_of: dt.date, *, stored: Mapping[str, Any] | None = None) -> list[int]:
