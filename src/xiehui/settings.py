@@ -200,6 +200,10 @@ CACHES = {
     )
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Complaint filing is rate-limited per client address (django-ratelimit, supervision/views_complaints.py).
+# Production sets XIEHUI_REDIS_URL, a cache shared by every worker (Django's RedisCache: atomic, but not
+# on django-ratelimit's list, W001); development and tests use the per-process LocMemCache (E003).
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 TASKS = {
     "default": {

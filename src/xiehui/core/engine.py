@@ -75,16 +75,30 @@ class OrgFacts:
         return [e for e in self.effects if e.kind == kind]
 
 
-@dataclass(frozen=True)
 class Context:
-    as_of: dt.date
-    stored: Mapping[str, Any]  # parameter overrides read once per run
+    """The evaluated day and the parameters in force, read once per run and cached (rules read them per row)."""
+
+    def __init__(self, as_of: dt.date, stored: Mapping[str, Any]) -> None:
+        self.as_of = as_of
+        self.stored = dict(stored)  # parameter overrides
+        self._values: dict[str, Any] = {}
+        self._params: dict[str, dict[str, Any]] = {}
+        self.memo: dict[Any, Any] = {}  # for rules' own per-run values (e.g. a year's report deadline)
 
     def param(self, key: str) -> Any:
-        return params.value(key, stored=dict(self.stored))
+        try:
+            return self._values[key]
+        except KeyError:
+            value = self._values[key] = params.value(key, stored=self.stored)
+            return value
 
     def params(self, rule_id: str) -> dict[str, Any]:
-        return params.values(rule_id, stored=dict(self.stored))
+        """All parameters of a rule (shared per run: read, do not modify)."""
+        try:
+            return self._params[rule_id]
+        except KeyError:
+            found = self._params[rule_id] = params.values(rule_id, stored=self.stored)
+            return found
 
 
 Loader = Callable[[int, int, dt.date], Mapping[int, Mapping[str, Any]]]

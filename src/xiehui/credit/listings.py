@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from xiehui.core import audit, numbering, params
-from xiehui.core.models import AuditEntry, Region, User
+from xiehui.core.models import AuditEntry, User
 from xiehui.registry.models import Organization
 
-from .models import Decision, EndReason, Listing, ListKind
+from .models import Decision, EndReason, Ground, Listing, ListKind
 
 PREFIX = {
     (ListKind.ABNORMAL, Decision.Kind.INCLUSION): "异列",
@@ -49,14 +49,26 @@ def route_text(listing: Listing, kind: str, stored: dict[str, Any] | None = None
     return text
 
 
-def decision_text(listing: Listing, kind: str, authority: str, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+class Labels:
+    """Translated labels looked up once per batch (gettext per row costs more than the row)."""
+
+    def __init__(self) -> None:
+        self.lists = {k.value: str(k.label) for k in ListKind}
+        self.grounds = {k.value: str(k.label) for k in Ground}
+        self.ends = {k.value: str(k.label) for k in EndReason}
+
+
+def decision_text(
+    listing: Listing, kind: str, authority: str, stored: dict[str, Any] | None = None, labels: Labels | None = None
+) -> dict[str, Any]:
+    labels = labels or Labels()
     org = listing.organization
     return {
         "authority": authority,
         "organization": org.name,
         "uscc": org.uscc,
-        "list": str(ListKind(listing.list_kind).label),
-        "ground": str(listing.get_ground_display()),
+        "list": labels.lists[listing.list_kind],
+        "ground": labels.grounds[listing.ground],
         "rule_id": listing.rule_id,
         "basis": listing.basis,
         "facts": listing.facts,
@@ -65,7 +77,7 @@ def decision_text(listing: Listing, kind: str, authority: str, stored: dict[str,
         "earliest_removal_on": listing.earliest_removal_on.isoformat() if listing.earliest_removal_on else None,
         "auto_removal_on": listing.auto_removal_on.isoformat() if listing.auto_removal_on else None,
         "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
-        "end_reason": str(EndReason(listing.end_reason).label) if listing.end_reason else "",
+        "end_reason": labels.ends.get(listing.end_reason, ""),
         "end_note": listing.end_note,
         "route": route_text(listing, kind, stored),
     }
@@ -80,31 +92,31 @@ class Ending:
 
 
 def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
-    """Number and create decisions for (listing, kind, issued_on), grouped for one sequence update per group."""
-    groups: dict[tuple[str, str, int], list[tuple[Listing, str, dt.date]]] = defaultdict(list)
+    """Number and create decisions for (listing, kind, issued_on), numbering all groups in one go."""
+    groups: dict[numbering.Key, list[tuple[Listing, str, dt.date]]] = defaultdict(list)
     for listing, kind, on in pairs:
         prefix = PREFIX[(ListKind(listing.list_kind), Decision.Kind(kind))]
         groups[(listing.authority_region_id, prefix, on.year)].append((listing, kind, on))
-    regions = Region.objects.in_bulk({key[0] for key in groups})
-    authorities = {code: numbering.authority_name(region) for code, region in regions.items()}
+    numbers = numbering.allocate_many({key: len(members) for key, members in groups.items()})
+    authorities = numbering.authority_names({key[0] for key in groups})
     stored = params.overrides()
     missing = {lst.organization_id for lst, _, _ in pairs if not Listing.organization.is_cached(lst)}
     orgs = Organization.objects.in_bulk(missing) if missing else {}
     for lst, _, _ in pairs:
         if lst.organization_id in orgs:
             lst.organization = orgs[lst.organization_id]
+    labels = Labels()
     decisions = []
-    for (region_id, prefix, year), members in sorted(groups.items()):
-        numbers = numbering.allocate(regions[region_id], prefix, year, len(members), name=authorities[region_id])
-        for (listing, kind, on), number in zip(members, numbers, strict=True):
+    for key, members in sorted(groups.items()):
+        for (listing, kind, on), number in zip(members, numbers[key], strict=True):
             decisions.append(
                 Decision(
                     listing=listing,
                     kind=kind,
                     number=number,
                     issued_on=on,
-                    authority_region_id=region_id,
-                    text=decision_text(listing, kind, authorities[region_id], stored),
+                    authority_region_id=key[0],
+                    text=decision_text(listing, kind, authorities[key[0]], stored, labels),
                 )
             )
     Decision.objects.bulk_create(decisions, batch_size=1000)

@@ -23,13 +23,15 @@ def apply_listings(
     """Open listings that are missing, end those whose rule has ended them, move dates CR-X has moved."""
     counts: Counter[str] = Counter()
     stored = {
-        (row.organization_id, row.key): row
-        for row in Listing.objects.filter(organization_id__in=list(desired)).select_related("organization")
+        (row[0], row[1]): row
+        for row in Listing.objects.filter(organization_id__in=list(desired)).values_list(
+            "organization_id", "key", "id", "ended_on", *DATES
+        )
     }
     authorities = dict(Organization.objects.filter(id__in=list(desired)).values_list("id", "authority_region_id"))
     to_open: list[Listing] = []
-    to_end: list[listings.Ending] = []
     to_update: list[Listing] = []
+    endings: dict[int, Effect] = {}
     for org_id, effects in desired.items():
         for effect in effects:
             row = stored.get((org_id, effect.key))
@@ -37,16 +39,22 @@ def apply_listings(
                 if not effect.data.get("manual"):
                     to_open.append(_new(effect, org_id, authorities[org_id]))
                 continue
-            if row.ended_on is not None:
+            _, _, pk, ended_on, *dates = row
+            if ended_on is not None:
                 continue  # ended rows are history: nothing reopens or moves them
-            changed = [name for name in DATES if getattr(row, name) != effect.data.get(name)]
-            for name in changed:
-                setattr(row, name, effect.data.get(name))
-            if changed:
-                row.updated_at = now
-                to_update.append(row)
+            wanted = [effect.data.get(name) for name in DATES]
+            if wanted != dates:
+                to_update.append(Listing(pk=pk, **dict(zip(DATES, wanted, strict=True)), updated_at=now))
             if effect.until is not None:
-                to_end.append(listings.Ending(row, effect.until, str(effect.data["end_reason"]), effect.facts))
+                endings[pk] = effect
+    to_end = (
+        [
+            listings.Ending(row, endings[row.pk].until, str(endings[row.pk].data["end_reason"]), endings[row.pk].facts)
+            for row in Listing.objects.filter(pk__in=list(endings)).select_related("organization")
+        ]
+        if endings
+        else []
+    )
     if to_update:
         Listing.objects.bulk_update(to_update, [*DATES, "updated_at"], batch_size=1000)
         counts["listing.dates_moved"] += len(to_update)

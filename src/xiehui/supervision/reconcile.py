@@ -9,7 +9,7 @@ from typing import Any
 
 from xiehui.core import audit, engine, numbering, rules
 from xiehui.core.engine import Effect
-from xiehui.core.models import AuditEntry, Region
+from xiehui.core.models import AuditEntry
 from xiehui.registry.models import Organization
 
 from .models import Flag, KeyInspection, RectificationOrder, Reminder
@@ -28,8 +28,10 @@ def _entry(action: str, obj_type: str, obj_id: int, label: str, changes: dict, n
     )
 
 
-def _stored_keys(model: Any, desired: Mapping[int, list[Effect]]) -> dict[tuple[int, str], Any]:
-    return {(row.organization_id, row.key): row for row in model.objects.filter(organization_id__in=list(desired))}
+def _stored_keys(model: Any, desired: Mapping[int, list[Effect]], *fields: str) -> dict[tuple[int, str], Any]:
+    """The stored rows' natural keys (with the given fields) for the organisations in `desired`."""
+    rows = model.objects.filter(organization_id__in=list(desired)).values_list("organization_id", "key", *fields)
+    return {(row[0], row[1]): row[2:] for row in rows}
 
 
 @engine.applier("flag")
@@ -37,7 +39,7 @@ def apply_flags(
     desired: Mapping[int, list[Effect]], lo: int, hi: int, ctx: engine.Context, now: dt.datetime
 ) -> Counter[str]:
     """Raise missing flags; clear those whose facts have caught up (the flag stays as history)."""
-    stored = _stored_keys(Flag, desired)
+    stored = _stored_keys(Flag, desired, "id", "cleared_on")
     new, cleared = [], []
     for org_id, effects in desired.items():
         for e in effects:
@@ -55,10 +57,8 @@ def apply_flags(
                         cleared_on=e.until,
                     )
                 )
-            elif row.cleared_on is None and e.until is not None:
-                row.cleared_on = e.until
-                row.facts = e.facts
-                cleared.append(row)
+            elif row[1] is None and e.until is not None:
+                cleared.append(Flag(pk=row[0], cleared_on=e.until, facts=e.facts))
     Flag.objects.bulk_create(new, batch_size=1000)
     Flag.objects.bulk_update(cleared, ["cleared_on", "facts"], batch_size=1000)
     return Counter({"flag.raised": len(new), "flag.cleared": len(cleared)})
@@ -100,14 +100,13 @@ def apply_orders(
     authorities = dict(
         Organization.objects.filter(id__in={o for o, _ in todo}).values_list("id", "authority_region_id")
     )
-    groups: dict[tuple[str, int], list[tuple[int, Effect]]] = defaultdict(list)
+    groups: dict[numbering.Key, list[tuple[int, Effect]]] = defaultdict(list)
     for org_id, e in todo:
-        groups[(authorities[org_id], e.on.year)].append((org_id, e))
-    regions = Region.objects.in_bulk({region for region, _ in groups})
+        groups[(authorities[org_id], "责改", e.on.year)].append((org_id, e))
+    numbers = numbering.allocate_many({key: len(members) for key, members in groups.items()})
     orders = []
-    for (region, year), members in sorted(groups.items()):
-        numbers = numbering.allocate(regions[region], "责改", year, len(members))
-        for (org_id, e), number in zip(members, numbers, strict=True):
+    for key, members in sorted(groups.items()):
+        for (org_id, e), number in zip(members, numbers[key], strict=True):
             orders.append(
                 RectificationOrder(
                     organization_id=org_id,

@@ -168,12 +168,15 @@ def reporting_years(f: engine.OrgFacts, ctx: engine.Context, *, horizon: dt.date
     left = org["status_changed_on"] if org["status"] != ACTIVE else None
     if left is None:
         return list(years)
-    return [year for year in years if report_due_on(year, stored=ctx.stored) < left]
+    return [year for year in years if report_state(f, ctx, year)[0] < left]
 
 
 def report_state(f: engine.OrgFacts, ctx: engine.Context, year: int) -> tuple[dt.date, dt.date | None]:
     """(deadline, first submission date as of the evaluated day) of one report year."""
-    due = report_due_on(year, stored=ctx.stored)
+    key = ("ANN-1.due", year)
+    due = ctx.memo.get(key)
+    if due is None:
+        due = ctx.memo[key] = report_due_on(year, stored=ctx.stored)
     submitted = next((r["first_submitted_on"] for r in f.reports if r["year"] == year), None)
     return due, _until(submitted, ctx.as_of)
 
@@ -300,13 +303,13 @@ def sup_1_answer_overdue(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[en
         if ctx.as_of > due and (answered is None or answered > due):
             yield engine.Effect(
                 "flag",
-                f"SUP-1:{complaint['code']}",
+                f"SUP-1:{complaint['id']}",
                 "SUP-1",
                 due + dt.timedelta(days=1),
-                f"投诉{complaint['code']}于{complaint['filed_on']:%Y-%m-%d}受理，应于{due:%Y-%m-%d}前答复，逾期未答复",
+                f"第{complaint['id']}号投诉于{complaint['filed_on']:%Y-%m-%d}受理，应于{due:%Y-%m-%d}前答复，逾期未答复",
                 until=answered,
                 parameters=values,
-                data={"subject": f"投诉{complaint['code']}答复逾期"},
+                data={"subject": f"第{complaint['id']}号投诉答复逾期"},
             )
 
 

@@ -120,7 +120,7 @@ def test_sup_1_flag_the_day_after_the_due_day_until_answered(org):
     c = complaint(org, D(2026, 1, 1), D(2026, 3, 2))
     tick(D(2026, 3, 3), org)
     flag = Flag.objects.get(rule_id="SUP-1")
-    assert flag.raised_on == D(2026, 3, 3) and flag.key == f"SUP-1:{c.code}"
+    assert flag.raised_on == D(2026, 3, 3) and flag.key == f"SUP-1:{c.pk}"
     c.answered_on = D(2026, 3, 10)
     c.save()
     tick(D(2026, 3, 11), org)
