@@ -7,4 +7,4 @@ class SupervisionConfig(AppConfig):
     verbose_name = "监管"
 
     def ready(self) -> None:
-        from . import faces, reconcile, rules  # noqa: F401  (rules and appliers register with the engine; faces add panels)
+        from . import demo_data, faces, reconcile, rules  # noqa: F401  (rules and appliers register with the engine; faces add panels)

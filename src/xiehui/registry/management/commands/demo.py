@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.oath import TOTP
 
-from xiehui.core import clock
+from xiehui.core import clock, demo, engine
 from xiehui.core.models import Industry, Level, Region, Role, User
 from xiehui.core.services import department_create, totp_device_confirm, totp_device_enroll, user_create
 from xiehui.registry import services
@@ -151,9 +151,15 @@ class Command(BaseCommand):
             users = self._users()
             _applications(gen, now)
             _change_filings(gen, users, now)
+            summaries = demo.run_all(users, now)
         self.stdout.write(
             f"演示数据已装入：{Organization.objects.count()} 个社会团体，用时 {time.perf_counter() - started:.1f} 秒。"
         )
+        for line in summaries:
+            self.stdout.write(f"  {line}")
+        result = engine.tick(as_of=clock.local_date(now), now=now)
+        effects = "，".join(f"{key} {n}" for key, n in sorted(result.counts.items()))
+        self.stdout.write(f"规则引擎已按今日评估（xiehui tick）：{effects or '无效果'}。")
         self._print_logins(users)
 
     def _load_register(self, gen: RegisterGenerator, now: dt.datetime) -> None:
