@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 
 from . import clock
+from .bulk import insert_many
 from .models import AuditEntry, AuditHead, User
 
 GENESIS = "0" * 64
@@ -120,7 +121,7 @@ def record_many(entries: list[AuditEntry], *, batch: int = 2000) -> int:
         entry.prev_hash = prev
         entry.changes = _jsonable(entry.changes or {})
         entry.hash = prev = compute_hash(entry)
-    AuditEntry.objects.bulk_create(entries, batch_size=batch)
+    insert_many(entries, batch=batch)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return len(entries)
 

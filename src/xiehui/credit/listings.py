@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xiehui.core import audit, numbering, params
+from xiehui.core.bulk import insert_many
 from xiehui.core.models import AuditEntry, User
 from xiehui.registry.models import Organization
 
@@ -119,7 +120,7 @@ def _issue(pairs: Sequence[tuple[Listing, str, dt.date]]) -> list[Decision]:
                     text=decision_text(listing, kind, authorities[key[0]], stored, labels),
                 )
             )
-    Decision.objects.bulk_create(decisions, batch_size=1000)
+    insert_many(decisions)
     return decisions
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xiehui.core import audit, engine, numbering, rules
+from xiehui.core.bulk import insert_many
 from xiehui.core.engine import Effect
 from xiehui.core.models import AuditEntry
 from xiehui.registry.models import Organization
@@ -59,7 +60,7 @@ def apply_flags(
                 )
             elif row[1] is None and e.until is not None:
                 cleared.append(Flag(pk=row[0], cleared_on=e.until, facts=e.facts))
-    Flag.objects.bulk_create(new, batch_size=1000)
+    insert_many(new)
     Flag.objects.bulk_update(cleared, ["cleared_on", "facts"], batch_size=1000)
     return Counter({"flag.raised": len(new), "flag.cleared": len(cleared)})
 
@@ -84,7 +85,7 @@ def apply_reminders(
         for e in effects
         if (org_id, e.key) not in stored
     ]
-    Reminder.objects.bulk_create(new, batch_size=1000)
+    insert_many(new)
     return Counter({"reminder.sent": len(new)})
 
 
