@@ -47,14 +47,10 @@ def apply_listings(
                 to_update.append(Listing(pk=pk, **dict(zip(DATES, wanted, strict=True)), updated_at=now))
             if effect.until is not None:
                 endings[pk] = effect
-    to_end = (
-        [
-            listings.Ending(row, endings[row.pk].until, str(endings[row.pk].data["end_reason"]), endings[row.pk].facts)
-            for row in Listing.objects.filter(pk__in=list(endings)).select_related("organization")
-        ]
-        if endings
-        else []
-    )
+    to_end = [
+        _ending(row, endings[row.pk])
+        for row in Listing.objects.filter(pk__in=list(endings)).select_related("organization")
+    ]
     if to_update:
         Listing.objects.bulk_update(to_update, [*DATES, "updated_at"], batch_size=1000)
         counts["listing.dates_moved"] += len(to_update)
@@ -66,6 +62,11 @@ def apply_listings(
         listings.end_many(to_end, actor=None, now=now)
         counts["listing.ended"] += len(to_end)
     return counts
+
+
+def _ending(row: Listing, effect: Effect) -> listings.Ending:
+    assert effect.until is not None  # only effects the rule has ended are passed here
+    return listings.Ending(row, effect.until, str(effect.data["end_reason"]), effect.facts)
 
 
 def _new(effect: Effect, org_id: int, authority_region_id: str) -> Listing:

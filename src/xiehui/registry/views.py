@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from xiehui.core.selectors import audit_trail
 from xiehui.core.typing import Request
 from xiehui.web import panels
 from xiehui.web.access import officer_required, staff_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import rules, selectors, services
@@ -199,19 +198,12 @@ def console_register(request: Request) -> HttpResponse | StreamingHttpResponse:
     return render(request, template, {"form": form, "page": page, "console": True})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_export(qs) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
-    writer = csv.writer(_Echo())
     header = ["统一社会信用代码", "名称", "类型", "登记层级", "住所所在区划", "住所", "成立登记日期", "登记状态"]
 
     def rows():  # type: ignore[no-untyped-def]
-        yield "\ufeff" + writer.writerow(header)
         for o in qs.iterator(chunk_size=2000):
-            yield writer.writerow(
+            yield (
                 [
                     o.uscc,
                     o.name,
@@ -224,9 +216,7 @@ def _csv_export(qs) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="register.csv"'
-    return response
+    return csv_response("register.csv", header, rows())
 
 
 @officer_required

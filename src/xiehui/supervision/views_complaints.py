@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry_selectors
 from xiehui.registry.models import Organization
 from xiehui.web.access import officer_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import selectors_complaints as selectors
@@ -131,7 +131,7 @@ def console_complaints(request: Request) -> HttpResponse | StreamingHttpResponse
     today = clock.today()
     qs = selectors.complaint_queue(actor=request.user, filters=_complaint_filters(form), as_of=today)
     if request.GET.get("export") == "csv":
-        return _csv(
+        return csv_response(
             "complaints.csv",
             [
                 "查询码",
@@ -165,24 +165,6 @@ def console_complaints(request: Request) -> HttpResponse | StreamingHttpResponse
     for c in page.items:
         c.overdue = selectors.is_overdue(c, today)
     return render(request, "supervision/complaint_queue.html", {"form": form, "page": page, "today": today})
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv(filename: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():  # type: ignore[no-untyped-def]
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _complaint_actions(request: Request, complaint: Complaint) -> dict[str, Any]:
@@ -261,7 +243,7 @@ def console_inspections(request: Request) -> HttpResponse | StreamingHttpRespons
     )
     qs = selectors.inspection_list(actor=request.user, filters=filters)
     if request.GET.get("export") == "csv":
-        return _csv(
+        return csv_response(
             "key-inspections.csv",
             ["协会", "统一社会信用代码", "来源", "列入事由", "立案日期", "状态", "约谈次数", "结案日期", "检查结论"],
             (

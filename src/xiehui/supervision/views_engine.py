@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,9 +15,11 @@ from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Level, Role
 from xiehui.core.typing import Request
 from xiehui.web.access import officer_required, role_required, staff_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import selectors_engine as selectors
+from .models import Flag
 from .services.engine import reminder_mark_read
 
 
@@ -81,32 +83,13 @@ def console_flags(request: Request) -> HttpResponse | StreamingHttpResponse:
     return render(request, "supervision/engine_flags.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _flags_csv(qs) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
-    writer = csv.writer(_Echo())
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield "\ufeff" + writer.writerow(["统一社会信用代码", "名称", "规则", "事项", "标记日期", "解除日期", "事实"])
-        for f in qs.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    f.organization.uscc,
-                    f.organization.name,
-                    f.rule_id,
-                    f.subject,
-                    f.raised_on,
-                    f.cleared_on or "",
-                    f.facts,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="flags.csv"'
-    return response
+def _flags_csv(qs: QuerySet[Flag]) -> StreamingHttpResponse:
+    header = ["统一社会信用代码", "名称", "规则", "事项", "标记日期", "解除日期", "事实"]
+    rows = (
+        [f.organization.uscc, f.organization.name, f.rule_id, f.subject, f.raised_on, f.cleared_on or "", f.facts]
+        for f in qs.iterator(chunk_size=2000)
+    )
+    return csv_response("flags.csv", header, rows)
 
 
 @staff_required

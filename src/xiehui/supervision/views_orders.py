@@ -7,8 +7,7 @@ responses. The court list page is shared by officers and department users.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry_selectors
 from xiehui.registry.models import Organization
 from xiehui.web.access import officer_required, role_required, staff_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import selectors_orders as selectors
@@ -66,24 +66,6 @@ def _form_error(form: Any, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv(filename: str, header: list[str], rows: Iterator[list[Any]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def order_why(order: RectificationOrder) -> list[dict[str, Any]]:
     """Why the order exists (its rule, for rule orders) and what follows if it is not met (CR-A3)."""
     consequence = engine.explain(
@@ -116,14 +98,14 @@ def console_orders(request: Request) -> HttpResponse | StreamingHttpResponse:
     today = clock.today()
     qs = selectors.order_list(actor=request.user, filters=_order_filters(form), as_of=today)
     if request.GET.get("export") == "csv":
-        return _orders_csv(qs, today)
+        return _orderscsv_response(qs, today)
     page = paginate(request, qs)
     for order in page.items:
         order.deadline_state = selectors.deadline_state(order, today)
     return render(request, "supervision/order_console_list.html", {"form": form, "page": page, "today": today})
 
 
-def _orders_csv(qs: Any, today: Any) -> StreamingHttpResponse:
+def _orderscsv_response(qs: Any, today: Any) -> StreamingHttpResponse:
     header = ["文号", "社会团体", "统一社会信用代码", "来源", "规则", "整改事由", "依据", "下达日期", "整改期限"]
     header += ["状态", "完成日期", "是否逾期"]
     rows = (
@@ -143,7 +125,7 @@ def _orders_csv(qs: Any, today: Any) -> StreamingHttpResponse:
         ]
         for o in qs.iterator(chunk_size=2000)
     )
-    return _csv("orders.csv", header, rows)
+    return csv_response("orders.csv", header, rows)
 
 
 def _officer_org(request: Request, uscc: str) -> Organization | None:
@@ -250,7 +232,7 @@ def console_penalties(request: Request) -> HttpResponse | StreamingHttpResponse:
             ]
             for p in qs.iterator(chunk_size=2000)
         )
-        return _csv("penalties.csv", header, rows)
+        return csv_response("penalties.csv", header, rows)
     return render(request, "supervision/penalty_list.html", {"form": form, "page": paginate(request, qs)})
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import asdict
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +20,7 @@ from xiehui.core.selectors import audit_trail
 from xiehui.core.typing import Request
 from xiehui.registry.selectors import staff_organization
 from xiehui.web.access import officer_required, role_required, staff_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import checks
@@ -162,11 +163,6 @@ def console_reports(request: Request) -> HttpResponse | StreamingHttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "统一社会信用代码", "名称", "报告年度", "状态", "截止日期", "首次报送日期",
     "最近报送日期", "逾期天数", "年检结论", "结论日期",
@@ -174,14 +170,12 @@ CSV_HEADER = [
 
 
 def _csv_export(qs: QuerySet[AnnualReport]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
     stored = params.overrides()
 
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
+    def rows() -> Iterator[list[Any]]:
         for r in qs.iterator(chunk_size=2000):
             selectors.with_timeliness([r], stored=stored)
-            yield writer.writerow(
+            yield (
                 [
                     r.organization.uscc,
                     r.organization.name,
@@ -196,9 +190,7 @@ def _csv_export(qs: QuerySet[AnnualReport]) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="annual-reports.csv"'
-    return response
+    return csv_response("annual-reports.csv", CSV_HEADER, rows())
 
 
 @officer_required

@@ -292,8 +292,13 @@ def test_console_lists_have_bounded_queries(world, as_user, django_assert_max_nu
         now=NOW,
     )
     client = as_user(world.officer_jinan)
-    for name in ("registry:console_applications", "registry:console_changes", "registry:console_home"):
-        with django_assert_max_num_queries(12):
+    # the console home also renders the panels other domains add (supervision, credit): a higher, fixed bound
+    for name, bound in (
+        ("registry:console_applications", 12),
+        ("registry:console_changes", 12),
+        ("registry:console_home", 30),
+    ):
+        with django_assert_max_num_queries(bound):
             assert client.get(reverse(name), {"status": "all"}).status_code == 200
     staff = as_user(world.staff_a)
     with django_assert_max_num_queries(16):
