@@ -7,13 +7,10 @@ f. An association with an overdue report appears on the abnormal list after tick
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
-
-from xiehui.core import clock, engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 

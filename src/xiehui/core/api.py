@@ -187,3 +187,23 @@ class PageMeta(Schema):
     count_exact: bool
     limit: int
     offset: int
+
+
+class AttachmentOut(Schema):
+    """An attached document (core/files.py): download it from the page that lists it."""
+
+    id: int
+    original_name: str
+    size: int
+    mime: str
+    sha256: str
+
+
+class WhyOut(Schema):
+    """Why an effect exists: the rule, its basis, the parameter values used and the facts (core/engine.explain)."""
+
+    rule_id: str
+    title: str
+    basis: str
+    parameters: dict[str, Any]
+    facts: str

@@ -106,7 +106,9 @@ def credit_facts(lo: int, hi: int, as_of: dt.date) -> dict[int, dict[str, Any]]:
         out.setdefault(row["organization_id"], {}).setdefault("listings", []).append(row)
     for model, attr, due in ((Objection, "objections", "due_on"), (RemovalApplication, "removals", "decision_due_on")):
         for found in (
-            model.objects.filter(listing__organization_id__gte=lo, listing__organization_id__lte=hi, filed_on__lte=as_of)
+            model.objects.filter(
+                listing__organization_id__gte=lo, listing__organization_id__lte=hi, filed_on__lte=as_of
+            )
             .annotate(organization_id=F("listing__organization_id"), listing_key=F("listing__key"))
             .values("organization_id", "id", "listing_key", "filed_on", "decided_on", due)
             .order_by("id")

@@ -8,7 +8,11 @@ from typing import Any
 from ninja import Field, Query, Router, Schema
 
 from xiehui.core import clock, params, rules
-from xiehui.core.api import AUTH, ERRORS
+from xiehui.core.api import (
+    AUTH,
+    ERRORS,
+    WhyOut,
+)
 from xiehui.core.errors import PermissionDenied
 from xiehui.core.typing import Request
 from xiehui.registry.selectors import staff_organization
@@ -38,14 +42,6 @@ class RuleOut(Schema):
 class ParameterSetIn(Schema):
     value: Any = Field(..., description="the new value, of the default's type (a number, or a list of numbers)")
     note: str = Field(..., min_length=1, max_length=200, description="why it changes (调整理由)")
-
-
-class WhyOut(Schema):
-    rule_id: str
-    title: str
-    basis: str
-    parameters: dict[str, Any]
-    facts: str
 
 
 class FlagOut(Schema):

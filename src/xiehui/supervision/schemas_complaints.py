@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from xiehui.core import clock
-from xiehui.core.api import PageMeta
+from xiehui.core.api import AttachmentOut, PageMeta, WhyOut
 
 from .models import Complaint, Pledge
 from .rules import SUP2
@@ -101,22 +101,6 @@ class ComplaintEventOut(Schema):
     note: str
     public: bool
     actor: str | None = Field(None, alias="actor.username")
-
-
-class AttachmentOut(Schema):
-    id: int
-    original_name: str
-    size: int
-    mime: str
-    sha256: str
-
-
-class WhyOut(Schema):
-    rule_id: str
-    title: str
-    basis: str
-    parameters: dict[str, Any]
-    facts: str
 
 
 class ComplaintDetailOut(ComplaintOut):

@@ -7,7 +7,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from xiehui.core.api import PageMeta
+from xiehui.core.api import (
+    AttachmentOut,
+    PageMeta,
+)
 from xiehui.registry.schemas import MONEY_DESCRIPTION, MONEY_PATTERN
 
 SIGNED_MONEY_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
@@ -57,14 +60,6 @@ class CriterionOut(Schema):
     leads_to_label: str
     met: bool | None = Field(..., description="true 存在；false 不存在；null 平台暂无数据，需人工核实")
     facts: str
-
-
-class AttachmentOut(Schema):
-    id: int
-    original_name: str
-    size: int
-    mime: str
-    sha256: str
 
 
 class ReportOut(Schema):
