@@ -61,7 +61,7 @@ class Listing(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices)
     basis = models.CharField(_("依据"), max_length=300)
     facts = models.TextField(_("事实"))
-    parameters = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict, blank=True)
     rectifiable = models.BooleanField(default=True, help_text="False: nothing to rectify; removed automatically")
     start_on = models.DateField(_("列入日期"))
     earliest_removal_on = models.DateField(_("最早可移出日期"), null=True, blank=True)

@@ -68,7 +68,9 @@ class AnnualReport(models.Model):
     return_reason = models.TextField(_("退回补正理由"), blank=True)
     result = models.CharField(_("年检结论"), max_length=6, choices=InspectionResult.choices, blank=True)
     result_reasons = models.TextField(_("结论理由"), blank=True)
-    criteria = models.JSONField(default=list, help_text="ANN-2 criteria as evaluated when the result was given")
+    criteria = models.JSONField(
+        default=list, blank=True, help_text="ANN-2 criteria as evaluated when the result was given"
+    )
     reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_on = models.DateField(null=True, blank=True)
 
@@ -126,7 +128,7 @@ class RectificationOrder(models.Model):
     basis = models.CharField(_("依据"), max_length=200)
     facts = models.TextField(_("事实"))
     requirements = models.TextField(_("整改要求"), blank=True)
-    parameters = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict, blank=True)
     issued_on = models.DateField(_("下达日期"))
     deadline = models.DateField(_("整改期限"))
     issued_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -336,7 +338,7 @@ class KeyInspection(models.Model):
     key = models.CharField(max_length=80)
     rule_id = models.CharField(max_length=12, blank=True)
     facts = models.TextField(_("列入事由"))
-    parameters = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict, blank=True)
     opened_on = models.DateField()
     opened_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -373,7 +375,7 @@ class Flag(models.Model):
     rule_id = models.CharField(max_length=12)
     subject = models.CharField(max_length=200)
     facts = models.TextField()
-    parameters = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict, blank=True)
     raised_on = models.DateField()
     cleared_on = models.DateField(null=True, blank=True)
 

@@ -61,7 +61,7 @@ def inspection_open(*, actor: User, organization: Organization, reason: str, now
         opened_by=actor,
         status=KeyInspection.Status.OPEN,
     )
-    inspection.full_clean(exclude=["parameters"])  # {}: an officer's case applies no rule parameters
+    inspection.full_clean()
     inspection.save()
     audit.record(
         actor=actor,
@@ -120,7 +120,7 @@ def inspection_close(*, actor: User, inspection: KeyInspection, conclusion: str,
     inspection.conclusion = _required(conclusion, "conclusion", "检查结论")
     inspection.status = KeyInspection.Status.CLOSED
     inspection.closed_on = clock.local_date(now)
-    inspection.full_clean(exclude=["parameters"])
+    inspection.full_clean()
     inspection.save(update_fields=["conclusion", "status", "closed_on"])
     audit.record(
         actor=actor,

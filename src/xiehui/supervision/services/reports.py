@@ -34,9 +34,6 @@ ATTACHMENT_PURPOSE = "annual_report"
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 LOCKED_MESSAGE = "已报送的报告不能修改，如需更正请联系登记管理机关退回"
 MONEY_LIMIT = Decimal("999999999999.99")
-# `criteria` is a JSON list that is empty until the result is given, but the model field is not
-# blank=True (models are fixed), so full_clean would refuse every report before review.
-NOT_BLANK_LISTS = ["criteria"]
 
 # Text sections that must not be empty when the report is submitted, with their labels.
 REQUIRED_TEXT = {
@@ -171,7 +168,7 @@ def report_create(
     data = _clean_sections(sections or ReportSections())
     check_numbers(data)
     report = AnnualReport(organization=organization, year=year, created_by=actor, **asdict(data))
-    report.full_clean(exclude=NOT_BLANK_LISTS)
+    report.full_clean()
     report.save()
     names = _store_attachments(report, attachments, actor)
     audit.record(
@@ -203,7 +200,7 @@ def report_update(
     before = asdict(sections_of(report))
     for name, value in asdict(data).items():
         setattr(report, name, value)
-    report.full_clean(exclude=NOT_BLANK_LISTS)
+    report.full_clean()
     report.save()
     names = _store_attachments(report, attachments, actor)
     changes: dict[str, Any] = audit.diff(before, asdict(data))
@@ -242,7 +239,7 @@ def report_submit(*, actor: User, report: AnnualReport, now: dt.datetime) -> Ann
     report.submitted_on = today
     report.submitted_by = actor
     report.status = ReportStatus.SUBMITTED
-    report.full_clean(exclude=NOT_BLANK_LISTS)
+    report.full_clean()
     report.save()
     when = timeliness(report)
     audit.record(
@@ -272,7 +269,7 @@ def report_return(*, actor: User, report: AnnualReport, reason: str, now: dt.dat
         raise ApplicationError("请填写退回补正的理由", code="reason_required", field="reason")
     report.status = ReportStatus.RETURNED
     report.return_reason = reason.strip()
-    report.full_clean(exclude=NOT_BLANK_LISTS)
+    report.full_clean()
     report.save()
     audit.record(
         actor=actor, action="supervision.report.returned", obj=report, changes={"reason": report.return_reason}, now=now
@@ -301,7 +298,7 @@ def report_review(*, actor: User, report: AnnualReport, result: str, reasons: st
     report.status = ReportStatus.REVIEWED
     report.reviewed_on = today
     report.reviewed_by = actor
-    report.full_clean(exclude=NOT_BLANK_LISTS)
+    report.full_clean()
     report.save()
     audit.record(
         actor=actor,
