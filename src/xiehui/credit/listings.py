@@ -137,16 +137,21 @@ def _entry(actor: User | None, action: str, listing: Listing, changes: dict[str,
     )
 
 
-def open_many(listings: list[Listing], *, actor: User | None, now: dt.datetime) -> list[Listing]:
-    """Store new listings (already built, not saved) with their inclusion decisions and audit entries."""
+def open_many(
+    listings: list[Listing], *, actor: User | None, now: dt.datetime, issued_on: dt.date | None = None
+) -> list[Listing]:
+    """Store new listings (already built, not saved) with their inclusion decisions and audit entries.
+
+    Decisions are dated `issued_on` (the engine's run date) or, by default, the listing's own dates.
+    """
     if not listings:
         return []
     for listing in listings:
         listing.created_at = listing.updated_at = now
     Listing.objects.bulk_create(listings, batch_size=1000)
     ended = [lst for lst in listings if lst.ended_on is not None]
-    pairs = [(lst, Decision.Kind.INCLUSION, lst.start_on) for lst in listings]
-    pairs += [(lst, Decision.Kind.REMOVAL, lst.ended_on) for lst in ended]  # type: ignore[misc]
+    pairs = [(lst, Decision.Kind.INCLUSION, issued_on or lst.start_on) for lst in listings]
+    pairs += [(lst, Decision.Kind.REMOVAL, issued_on or lst.ended_on) for lst in ended]  # type: ignore[misc]
     _issue(pairs)
     entries = [
         _entry(
@@ -172,8 +177,8 @@ def open_many(listings: list[Listing], *, actor: User | None, now: dt.datetime) 
     return listings
 
 
-def end_many(endings: list[Ending], *, actor: User | None, now: dt.datetime) -> None:
-    """End open listings on the given dates, with removal decisions and audit entries."""
+def end_many(endings: list[Ending], *, actor: User | None, now: dt.datetime, issued_on: dt.date | None = None) -> None:
+    """End open listings on the given dates, with removal decisions (dated `issued_on` if given) and audit entries."""
     if not endings:
         return
     for ending in endings:
@@ -185,7 +190,7 @@ def end_many(endings: list[Ending], *, actor: User | None, now: dt.datetime) -> 
             ending.listing.decided_by = actor
     changed = [e.listing for e in endings]
     Listing.objects.bulk_update(changed, ["ended_on", "end_reason", "end_note", "updated_at", "decided_by"], 1000)
-    _issue([(e.listing, Decision.Kind.REMOVAL, e.on) for e in endings])
+    _issue([(e.listing, Decision.Kind.REMOVAL, issued_on or e.on) for e in endings])
     audit.record_many(
         [
             _entry(

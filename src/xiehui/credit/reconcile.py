@@ -11,7 +11,8 @@ from xiehui.core.engine import Effect
 from xiehui.registry.models import Organization
 
 from . import listings
-from .models import Listing
+from .models import Listing, Objection, RemovalApplication, RequestStatus
+from .services import PENDING
 
 DATES = ("earliest_removal_on", "auto_removal_on")
 
@@ -55,13 +56,25 @@ def apply_listings(
         Listing.objects.bulk_update(to_update, [*DATES, "updated_at"], batch_size=1000)
         counts["listing.dates_moved"] += len(to_update)
     if to_open:
-        listings.open_many(to_open, actor=None, now=now)
+        listings.open_many(to_open, actor=None, now=now, issued_on=ctx.as_of)
         counts["listing.opened"] += len(to_open)
         counts["listing.opened_and_ended"] += sum(1 for row in to_open if row.ended_on is not None)
     if to_end:
-        listings.end_many(to_end, actor=None, now=now)
+        listings.end_many(to_end, actor=None, now=now, issued_on=ctx.as_of)
+        counts["request.closed"] += _close_requests([e.listing.pk for e in to_end], ctx.as_of)
         counts["listing.ended"] += len(to_end)
     return counts
+
+
+def _close_requests(listing_ids: list[int], on: dt.date) -> int:
+    """Removal applications and objections pending on listings the rule has ended need no decision any more."""
+    reason = "该列入记录已依规则移出（期满、转入或列入事由消除），本申请无需再作决定"
+    closed = 0
+    for model in (RemovalApplication, Objection):
+        closed += model.objects.filter(listing_id__in=listing_ids, status__in=PENDING).update(
+            status=RequestStatus.REJECTED, decided_on=on, reason=reason
+        )
+    return closed
 
 
 def _ending(row: Listing, effect: Effect) -> listings.Ending:

@@ -243,6 +243,10 @@ def _court_and_status(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[Draft
     if org["status"] == "revoked" and org["status_changed_on"] and org["status_changed_on"] <= ctx.as_of:
         on = org["status_changed_on"]
         yield Draft("CR-S7:registration", "CR-S7", ListKind.SERIOUS, on, f"{on:%Y-%m-%d}被撤销登记")
+    else:  # revoked earlier, deregistered since: the stored listing is kept so that it can end (CR-S removal)
+        for row in f.listings:
+            if row["key"] == "CR-S7:registration":
+                yield Draft(row["key"], "CR-S7", ListKind.SERIOUS, row["start_on"], row["facts"])
 
 
 def _restarted(start: dt.date, months: int, events: list[dt.date], cap: dt.date | None) -> dt.date:
@@ -271,10 +275,14 @@ def _runs(drafts: list[Draft]) -> list[tuple[dt.date, dt.date | None, list[Draft
     return runs
 
 
-def _s1(drafts: list[Draft], ctx: engine.Context) -> None:
-    """CR-S1: two full years on the abnormal list moves the association to the serious list (transfer)."""
+def _s1(drafts: list[Draft], ctx: engine.Context) -> list[Draft]:
+    """CR-S1: two full years on the abnormal list moves the association to the serious list (transfer).
+
+    Returns the serious-list drafts; the abnormal listings transferred end on the day.
+    """
     months = ctx.param("CR-S1.months")
     done: set[dt.date] = set()
+    added: list[Draft] = []
     while True:
         for first, end, members in _runs(drafts):
             day = clock.add_calendar_months(first, months)
@@ -282,7 +290,7 @@ def _s1(drafts: list[Draft], ctx: engine.Context) -> None:
                 continue
             done.add(first)
             keys = "、".join(m.key for m in members if m.start < day)
-            drafts.append(
+            added.append(
                 Draft(
                     f"CR-S1:{first:%Y-%m-%d}",
                     "CR-S1",
@@ -297,7 +305,7 @@ def _s1(drafts: list[Draft], ctx: engine.Context) -> None:
                     m.end, m.end_reason, m.fixed_end = day, EndReason.TRANSFERRED, True
             break
         else:
-            return
+            return added
 
 
 @evaluator(stage=20)
@@ -322,21 +330,25 @@ def credit_lists(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[engine.Eff
             by_key[row["key"]] = draft
         if draft is not None and ended is not None and row["end_reason"] in PERSON_ENDS:
             draft.end, draft.end_reason, draft.fixed_end = ended, row["end_reason"], True
-    _s1(drafts, ctx)
-    events = sorted(d.start for d in drafts)
+    # A listing corrected on objection (CR-O) should never have been: it is no event and no stretch of time.
+    counted = [d for d in drafts if d.end_reason != EndReason.OBJECTION_UPHELD]
     auto_months, serious_months = ctx.param("CR-A.auto_removal_months"), ctx.param("CR-S.removal_months")
+    events = sorted(d.start for d in counted)
+    for d in drafts:  # automatic removal first: a listing with nothing to rectify never lasts the 2 years of S1
+        if d.list_kind == ListKind.ABNORMAL and not d.rectifiable:
+            d.auto = _restarted(d.start, auto_months, [e for e in events if e != d.start], d.end)
+            if d.end is None or d.auto < d.end:
+                d.end, d.end_reason = d.auto, EndReason.AUTOMATIC
+    transfers = _s1(counted, ctx)
+    drafts += transfers
+    events = sorted(d.start for d in [*counted, *transfers])
     for d in drafts:
-        others = [e for e in events if e != d.start]
         if d.list_kind == ListKind.SERIOUS:
-            d.earliest = _restarted(d.start, serious_months, others, d.end)
+            d.earliest = _restarted(d.start, serious_months, [e for e in events if e != d.start], d.end)
             if d.rule_id == "CR-S7" and f.org["status"] == "deregistered" and d.end is None:
                 gone = sup_rules._until(f.org["status_changed_on"], ctx.as_of)
                 if gone is not None and gone >= d.start:
                     d.end, d.end_reason = gone, EndReason.DEREGISTERED
-        elif not d.rectifiable:
-            d.auto = _restarted(d.start, auto_months, others, d.end)
-            if d.end is None or d.auto < d.end:
-                d.end, d.end_reason = d.auto, EndReason.AUTOMATIC
         yield _effect(d, ctx)
 
 

@@ -297,3 +297,48 @@ def test_dry_run_stores_nothing_but_reports_the_effects(late):
     result = tick(D(2026, 11, 23), late, dry_run=True)
     assert result.counts["listing.opened"] == 1
     assert not Listing.objects.exists() and not Decision.objects.exists()
+
+
+def test_cr_s1_a_single_warning_never_reaches_the_serious_list(org):
+    """CR-A4 ends by itself after 6 months, so it never makes 2 full years on the abnormal list."""
+    penalty(org, "warning", D(2024, 1, 10))
+    tick(D(2026, 3, 1), org)
+    assert not Listing.objects.filter(list_kind="serious").exists()
+    assert Listing.objects.get(rule_id="CR-A4").end_reason == EndReason.AUTOMATIC
+
+
+def test_cr_s7_a_revoked_registration_leaves_the_serious_list_when_deregistered(org):
+    type(org).objects.filter(pk=org.pk).update(status="revoked", status_changed_on=D(2026, 2, 1))
+    tick(D(2026, 2, 1), org)
+    assert Listing.objects.get(key="CR-S7:registration").ended_on is None
+    type(org).objects.filter(pk=org.pk).update(status="deregistered", status_changed_on=D(2026, 5, 1))
+    tick(D(2026, 5, 2), org)
+    s7 = Listing.objects.get(key="CR-S7:registration")
+    assert s7.ended_on == D(2026, 5, 1) and s7.end_reason == EndReason.DEREGISTERED
+
+
+def test_cr_o_a_listing_corrected_on_objection_restarts_nothing(org):
+    """CR-X: only real listings restart a period; one corrected on objection never was."""
+    penalty(org, "suspension", D(2026, 2, 1))
+    wrong = _manual_abnormal(org, D(2026, 8, 1))
+    Listing.objects.filter(pk=wrong.pk).update(ended_on=D(2026, 8, 20), end_reason=EndReason.OBJECTION_UPHELD)
+    tick(D(2026, 9, 1), org)
+    assert Listing.objects.get(rule_id="CR-S3").earliest_removal_on == D(2028, 2, 1)
+
+
+def test_cr_a_pending_requests_close_when_the_rule_ends_the_listing(org, world):
+    from xiehui.credit.models import Objection
+
+    penalty(org, "warning", D(2026, 1, 10))
+    tick(D(2026, 2, 1), org)
+    listing = Listing.objects.get(rule_id="CR-A4")
+    objection = Objection.objects.create(
+        listing=listing, statement="警告已履行", filed_on=D(2026, 7, 1), filed_by=world.staff_a, due_on=D(2026, 7, 22)
+    )
+    result = tick(D(2026, 7, 10), org)
+    objection.refresh_from_db()
+    assert result.counts["request.closed"] == 1
+    assert (
+        objection.status == "rejected" and objection.decided_on == D(2026, 7, 10) and "无需再作决定" in objection.reason
+    )
+    assert Decision.objects.get(listing=listing, kind="removal").issued_on == D(2026, 7, 10)
