@@ -32,6 +32,8 @@ from .schemas import (
     VerifyIn,
 )
 
+DATE_LABELS = {"since": "列入日期自", "until": "列入日期至"}
+
 router = Router(tags=["credit 信用"])
 MAX_LIMIT = 100
 
@@ -52,7 +54,9 @@ def _date(value: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ApplicationError(f"{field} 应为 YYYY-MM-DD 格式的日期", code="invalid_date", field=field) from None
+        raise ApplicationError(
+            f"{DATE_LABELS.get(field, field)}应为 YYYY-MM-DD 格式的日期", code="invalid_date", field=field
+        ) from None
 
 
 @router.get("/organizations/{uscc}/credit", response={200: OrganizationCreditOut, **ERRORS}, auth=None)
@@ -95,11 +99,11 @@ def list_events(request: Request, since: str = "", limit: int = Query(100, ge=1,
     """Listings opened or ended since a cursor, for departments doing joint punishment (CR-E)."""
     if not selectors.may_read_feed(request.auth):
         raise PermissionDenied("信用变动订阅仅向业务部门和登记管理机关开放")
-    rows, next_cursor = selectors.events_page(since=since, limit=limit)
+    rows, next_cursor = selectors.events_page(actor=request.auth, since=since, limit=limit)
     items = [
         {
-            "event": "ended" if lst.ended_on else "opened",
-            "at": lst.updated_at,
+            "event": event,
+            "at": at,
             "listing_id": lst.pk,
             "uscc": lst.organization.uscc,
             "organization_name": lst.organization.name,
@@ -111,7 +115,7 @@ def list_events(request: Request, since: str = "", limit: int = Query(100, ge=1,
             "ended_on": lst.ended_on,
             "end_reason": lst.end_reason,
         }
-        for lst in rows
+        for event, at, lst in rows
     ]
     return {"items": items, "next_cursor": next_cursor}
 

@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet
 
 from xiehui.core import engine
 from xiehui.core.errors import ApplicationError, NotFound
-from xiehui.core.models import Role
+from xiehui.core.models import AuditEntry, Role
 from xiehui.registry import search
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
@@ -154,7 +154,7 @@ def sees_history(actor: Actor, organization: Organization) -> bool:
 
 def organization_listings(*, actor: Actor, organization: Organization, as_of: dt.date) -> dict[str, Any]:
     """An association's current listings, and its history for those who may see it."""
-    qs = Listing.objects.filter(organization=organization).prefetch_related("decisions")
+    qs = Listing.objects.filter(organization=organization).select_related("organization").prefetch_related("decisions")
     current = [lst for lst in qs if lst.start_on <= as_of and (lst.ended_on is None or lst.ended_on > as_of)]
     history = list(qs) if sees_history(actor, organization) else None
     return {"current": current, "history": history}
@@ -177,7 +177,7 @@ def listing_get(*, actor: Actor, pk: int) -> Listing:
 def decision_get(*, actor: Actor, ref: str) -> Decision:
     """A decision by its number or id, for the association's staff and the officers of the jurisdiction."""
     qs = Decision.objects.select_related("listing", "listing__organization")
-    decision = qs.filter(pk=int(ref)).first() if ref.isdigit() else qs.filter(number=ref).first()
+    decision = qs.filter(pk=int(ref)).first() if ref.isascii() and ref.isdigit() else qs.filter(number=ref).first()
     if decision is None or not (
         in_jurisdiction(actor, decision.authority_region_id) or registry.staff_of(actor, decision.listing.organization)
     ):
@@ -298,19 +298,33 @@ def list_page(qs: QuerySet[Listing], *, cursor: str, limit: int) -> tuple[list[L
     return rows, (encode_cursor(rows[-1].start_on, rows[-1].pk) if more else None)
 
 
-def events_page(*, since: str, limit: int) -> tuple[list[Listing], str | None]:
-    """Listings opened or ended, oldest change first, after the cursor; the cursor of the last row returned."""
-    qs = Listing.objects.select_related("organization", "organization__region")
-    if since:
-        at, pk = decode_cursor(since, field="since")
-        try:
-            moment = dt.datetime.fromisoformat(at)
-        except (TypeError, ValueError) as exc:
-            raise ApplicationError("游标无效", code="invalid_cursor", field="since") from exc
-        qs = qs.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
-    rows = list(qs.order_by("updated_at", "id")[:limit])
-    last = rows[-1] if rows else None
-    return rows, (encode_cursor(last.updated_at, last.pk) if last else since or None)
+EVENT_ACTIONS = {"credit.listing.opened": "opened", "credit.listing.ended": "ended"}
+
+
+def events_page(*, actor: Actor, since: str, limit: int) -> tuple[list[tuple[str, dt.datetime, Listing]], str | None]:
+    """Listings opened or ended after the cursor, in the order they were committed.
+
+    The feed reads the audit chain: its sequence is assigned under a lock held to
+    commit, so an event can never appear behind a cursor already handed out (a
+    timestamp could: a long run stamps rows before it commits them). Officers see
+    their jurisdiction, departments the whole register. A page may hold fewer
+    than `limit` items; go on while `next_cursor` changes.
+    """
+    after = int(decode_cursor(since, field="since")[1]) if since else 0
+    entries = list(
+        AuditEntry.objects.filter(seq__gt=after, action__in=list(EVENT_ACTIONS), object_type="credit.listing")
+        .order_by("seq")
+        .values_list("seq", "action", "at", "object_id")[:limit]
+    )
+    listings = Listing.objects.select_related("organization").in_bulk([int(e[3]) for e in entries])
+    prefix = registry.officer_prefix(actor)
+    rows = [
+        (EVENT_ACTIONS[action], at, listings[int(object_id)])
+        for _seq, action, at, object_id in entries
+        if int(object_id) in listings
+        and (prefix is None or listings[int(object_id)].authority_region_id.startswith(prefix))
+    ]
+    return rows, (encode_cursor("seq", entries[-1][0]) if entries else since or None)
 
 
 def may_read_feed(actor: Actor) -> bool:

@@ -106,12 +106,23 @@ def test_events_feed_for_departments_and_officers_only(as_user, world, listed):
     for outsider in (world.member, world.staff_a):
         problem(as_user(outsider).get(f"{API}/credit/events"), 403)
     body = Client().get(f"{API}/credit/events", **bearer(world.department)).json()
-    events = {(x["listing_id"], x["event"]) for x in body["items"]}
-    assert events == {(listed[0].pk, "opened"), (listed[1].pk, "ended")}
+    events = [(x["listing_id"], x["event"]) for x in body["items"]]
+    assert events == [(listed[0].pk, "opened"), (listed[1].pk, "opened"), (listed[1].pk, "ended")]  # commit order
     assert "facts" not in body["items"][0] and "end_note" not in body["items"][0]
     again = Client().get(f"{API}/credit/events", {"since": body["next_cursor"]}, **bearer(world.department)).json()
     assert again["items"] == [] and again["next_cursor"] == body["next_cursor"]
-    assert as_user(world.officer_qingdao).get(f"{API}/credit/events").status_code == 200
+    # officers follow their jurisdiction only: 青岛 sees none of 济南's listings
+    qingdao = as_user(world.officer_qingdao).get(f"{API}/credit/events").json()
+    assert qingdao["items"] == [] and qingdao["next_cursor"] == body["next_cursor"]
+    jinan = as_user(world.officer_jinan).get(f"{API}/credit/events").json()
+    assert len(jinan["items"]) == 3
+
+
+def test_events_feed_pages_by_commit_order(world, listed):
+    auth = bearer(world.department)
+    first = Client().get(f"{API}/credit/events", {"limit": 2}, **auth).json()
+    rest = Client().get(f"{API}/credit/events", {"since": first["next_cursor"]}, **auth).json()
+    assert [x["event"] for x in first["items"] + rest["items"]] == ["opened", "opened", "ended"]
 
 
 # -- officers' and associations' operations --------------------------------------------------------------
