@@ -69,6 +69,33 @@ def catalogue(*, stored: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+TYPE_NAMES = {int: "整数", list: "整数列表", str: "文本", bool: "是或否"}
+
+
+def out_of_bounds(key: str, value: Any, fallback: Any) -> str:
+    """Why a value cannot be put in force (empty if it can): every rule reads it on every run.
+
+    Counts, days, months and amounts are positive integers; a month is 1-12 and a
+    day 1-31; a list (reminder days) is of distinct positive integers; a year is a year.
+    """
+    name = key.partition(".")[2]
+    if type(value) is not type(fallback):
+        return f"应为{TYPE_NAMES.get(type(fallback), '与默认值相同类型的值')}"
+    if isinstance(value, list):
+        if not value or any(type(v) is not int or v < 1 for v in value) or len(set(value)) != len(value):
+            return "应为不重复的正整数列表，如 [30, 7, 1]"
+        return ""
+    if isinstance(value, int):
+        if name.endswith("_month"):
+            return "" if 1 <= value <= 12 else "应为 1 至 12 的月份"
+        if name.endswith("_day"):
+            return "" if 1 <= value <= 31 else "应为 1 至 31 的日期"
+        if name.endswith("_year"):
+            return "" if 2000 <= value <= 2100 else "应为 2000 至 2100 之间的年份"
+        return "" if value >= 1 else "应为正整数"
+    return ""
+
+
 @transaction.atomic
 def parameter_set(*, actor: User, key: str, value: Any, note: str, now: dt.datetime) -> Parameter:
     """Override a parameter; the value must have the default's type (an int stays an int)."""
@@ -76,12 +103,9 @@ def parameter_set(*, actor: User, key: str, value: Any, note: str, now: dt.datet
         fallback = default(key)
     except KeyError:
         raise ApplicationError(f"不存在规则参数“{key}”", code="parameter_unknown", field="key") from None
-    if type(value) is not type(fallback):
-        raise ApplicationError(
-            f"参数“{key}”应为{type(fallback).__name__}类型的值", code="parameter_type", field="value"
-        )
-    if isinstance(value, int) and value < 0:
-        raise ApplicationError(f"参数“{key}”不能为负数", code="parameter_negative", field="value")
+    problem = out_of_bounds(key, value, fallback)
+    if problem:
+        raise ApplicationError(f"参数“{key}”{problem}", code="parameter_invalid", field="value")
     if not note.strip():
         raise ApplicationError("请填写调整理由", code="parameter_note_required", field="note")
     before = Parameter.objects.filter(key=key).values_list("value", flat=True).first()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +20,7 @@ from xiehui.core.selectors import audit_trail
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.web.access import officer_required, staff_required
+from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
 from . import documents, selectors, services
@@ -145,20 +145,13 @@ def console_lists(request: Request) -> HttpResponse | StreamingHttpResponse:
     return render(request, "credit/console_lists.html", {"form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_export(qs: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
     header = ["名录", "统一社会信用代码", "名称", "列入事由", "规则", "依据", "事实", "列入日期", "最早可移出日期"]
     header += ["自动移出日期", "移出日期", "移出原因", "来源"]
 
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
+    def rows() -> Iterator[list[Any]]:
         for lst in qs.iterator(chunk_size=2000):
-            yield writer.writerow(
+            yield (
                 [
                     lst.get_list_kind_display(),
                     lst.organization.uscc,
@@ -176,9 +169,7 @@ def _csv_export(qs: Any) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="credit-listings.csv"'
-    return response
+    return csv_response("credit-listings.csv", header, rows())
 
 
 @officer_required

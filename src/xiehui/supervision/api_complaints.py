@@ -79,7 +79,7 @@ def _filing_input(request: Any) -> tuple[ComplaintCreateIn, list[UploadedFile]]:
         try:
             data = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
-            raise HttpError(400, "invalid JSON") from None
+            raise HttpError(400, "请求内容不是有效的 JSON") from None
         files = []
     try:
         return ComplaintCreateIn.model_validate(data if data is not None else {}), files

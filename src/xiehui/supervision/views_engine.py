@@ -73,8 +73,11 @@ def console_flags(request: Request) -> HttpResponse | StreamingHttpResponse:
     )
     if request.GET.get("export") == "csv":
         return _flags_csv(qs)
+    page = paginate(request, qs)
+    for flag in page.items:
+        flag.why = selectors.why(flag)
     context = {
-        "page": paginate(request, qs),
+        "page": page,
         "counts": selectors.open_flag_counts(request.user),
         "open_only": open_only,
         "rule": request.GET.get("rule", ""),

@@ -139,7 +139,9 @@ def complaint_file(
         complaint.code = new_code()
     complaint.full_clean()
     complaint.save()
-    attachments_store(owner=complaint, uploads=uploads, actor=filer, purpose=ATTACHMENT_PURPOSE, field="files")
+    # Neither the attachments nor the audit trail keep the account: the audit trail is read by every officer
+    # of the jurisdiction, the complainant's identity only by the handling officers (SUP-1).
+    attachments_store(owner=complaint, uploads=uploads, actor=None, purpose=ATTACHMENT_PURPOSE, field="files")
     _event(
         complaint,
         actor=None,
@@ -147,7 +149,7 @@ def complaint_file(
         now=now,
     )
     audit.record(
-        actor=filer,
+        actor=None,
         action="supervision.complaint.filed",
         obj=complaint,
         # Never the complainant's name or phone: the audit trail is read more widely than the complaint.

@@ -67,9 +67,9 @@ def test_city_officer_cannot_set_a_parameter(world, as_user):
     ("value", "note", "message"),
     [
         ("abc", "理由", "应为数字"),
-        ('"45"', "理由", "应为int类型"),
+        ('"45"', "理由", "应为整数"),
         ("45", "", "请填写调整理由"),
-        ("-1", "理由", "不能为负数"),
+        ("0", "理由", "应为正整数"),
     ],
 )
 def test_bad_parameter_values_are_refused_with_the_reason(world, as_user, value, note, message):
@@ -120,6 +120,8 @@ def test_console_flags_shows_the_jurisdiction_only(flagged, as_user, django_asse
         body = client.get("/console/flags/").content.decode()
     assert flagged.org_a.name in body and flagged.org_b.name not in body
     assert "2025年度工作报告逾期未报送" in body and "ANN-1" in body
+    assert "至2026-06-01（截止次日）仍未报送" in body  # the why of each flag
+    assert "?q=%E6%B5%8E&amp;export=csv" in client.get("/console/flags/?q=济").content.decode()  # filters kept
 
 
 def test_console_flags_exports_csv(flagged, as_user):
@@ -171,3 +173,23 @@ def test_api_reminders_for_staff_only(flagged, as_user):
     keys = {r["key"] for r in as_user(flagged.staff_a).get("/api/v1/reminders").json()}
     assert keys == {"ANN-1:2025:R30", "ANN-1:2025:R7", "ANN-1:2025:R1"}
     assert as_user(flagged.officer_jinan).get("/api/v1/reminders").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("ANN-1.due_month", 13, "应为 1 至 12 的月份"),
+        ("ANN-1.due_day", 0, "应为 1 至 31 的日期"),
+        ("ANN-1.reminder_days", ["7"], "不重复的正整数列表"),
+        ("ANN-1.reminder_days", [7, 7], "不重复的正整数列表"),
+        ("ANN-1.reminder_days", [], "不重复的正整数列表"),
+        ("SUP-2.threshold", 0, "应为正整数"),
+        ("ANN-1.first_year", 1999, "年份"),
+    ],
+)
+def test_parameters_out_of_bounds_are_refused(world, as_user, key, value, message):
+    response = as_user(world.officer_province).put(
+        f"/api/v1/rules/parameters/{key}", json.dumps({"value": value, "note": "x"}), content_type="application/json"
+    )
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert not Parameter.objects.exists()
