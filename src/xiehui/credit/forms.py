@@ -13,7 +13,7 @@ from xiehui.registry.forms import MultipleFileField
 
 from . import selectors
 from .models import Ground, ListKind
-from .services import list_kind_of
+from .services import MANUAL_GROUNDS, list_kind_of
 
 
 class ListFilterForm(forms.Form):
@@ -65,7 +65,13 @@ class ListFilterForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    ground = forms.ChoiceField(label=_("列入事由"), choices=[(g.value, f"{g.value} {g.label}") for g in Ground])
+    ground = forms.ChoiceField(
+        label=_("列入事由"),
+        choices=[(g.value, f"{g.value} {g.label}") for g in MANUAL_GROUNDS],
+        help_text=_(
+            "其他事由由规则根据平台记录的事实（行政处罚、整改通知、住所信函、失信被执行人记录、年度报告）自动列入"
+        ),
+    )
     basis = forms.CharField(
         label=_("列入依据"),
         max_length=300,
@@ -76,7 +82,7 @@ class DecideForm(forms.Form):
         label=_("需要整改（活动异常名录）"),
         required=False,
         initial=True,
-        help_text=_("不勾选：无需整改，列入满 6 个月（CR-A）自动移出；严重违法失信名单不适用"),
+        help_text=_("不勾选：无需整改，列入期满（CR-A.auto_removal_months）自动移出；严重违法失信名单不适用"),
     )
 
 

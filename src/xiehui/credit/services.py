@@ -68,6 +68,11 @@ def removal_dates(*, list_kind: str, rectifiable: bool, start_on: dt.date) -> Re
     return RemovalDates(None, None, {"CR-A.removal_working_days": params.value("CR-A.removal_working_days")})
 
 
+# Grounds whose facts the platform does not hold: an officer decides them. The others follow from facts
+# recorded in supervision (penalties, orders, letters, court entries, reports) and the rules list them.
+MANUAL_GROUNDS = (Ground.A2, Ground.A6, Ground.S2, Ground.S8)
+
+
 def _manual_key(organization: Organization, ground: str, on: dt.date) -> str:
     stem = f"manual:{ground}:{on.isoformat()}:"
     taken = Listing.objects.filter(organization=organization, key__startswith=stem).count()
@@ -89,6 +94,15 @@ def listing_decide(
     require_authority(actor, organization)
     if ground not in Ground.values:
         raise ApplicationError("请选择列入事由", code="ground_invalid", field="ground")
+    if ground not in MANUAL_GROUNDS:
+        raise ApplicationError(
+            f"“{Ground(ground).label}”由规则根据平台记录的事实自动列入（CR-{ground}）：请录入相应的行政处罚、"
+            "整改通知、住所信函或失信被执行人记录，列入将随规则引擎运行生成",
+            code="ground_automatic",
+            field="ground",
+        )
+    # one decision at a time per association, so that two decisions on one day get distinct keys
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     basis = _required(basis, "basis", "列入依据")
     facts = _required(facts, "facts", "列入事实")
     today = clock.local_date(now)

@@ -154,15 +154,15 @@ def test_bad_cursor_is_a_clear_error(world):
 
 def test_events_feed_orders_openings_and_endings_and_resumes_after_cursor(world):
     listing = decide(world)
-    rows, cursor = selectors.events_page(since="", limit=10)
-    assert rows == [listing]
-    rows, cursor2 = selectors.events_page(since=cursor, limit=10)
+    rows, cursor = selectors.events_page(actor=world.department, since="", limit=10)
+    assert [(event, row) for event, _at, row in rows] == [("opened", listing)]
+    rows, cursor2 = selectors.events_page(actor=world.department, since=cursor, limit=10)
     assert rows == [] and cursor2 == cursor
     app = apply(world, listing)
     services.removal_verify(actor=world.officer_jinan, application=app, note="核实", now=at(TODAY, 11))
     services.removal_approve(actor=world.officer_jinan, application=app, now=at(TODAY, 12))
-    rows, _ = selectors.events_page(since=cursor, limit=10)
-    assert rows == [listing] and rows[0].ended_on == TODAY
+    rows, _ = selectors.events_page(actor=world.department, since=cursor, limit=10)
+    assert [(event, row) for event, _at, row in rows] == [("ended", listing)] and rows[0][2].ended_on == TODAY
 
 
 def test_queues_within_jurisdiction_with_console_figures(world):

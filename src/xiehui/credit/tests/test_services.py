@@ -160,7 +160,7 @@ def test_cr_s_removal_allowed_on_the_earliest_removal_day(world):
 
 
 def test_cr_s1_removal_before_2_years_when_obligation_met(world):
-    listing = decide(world, "S1")
+    listing = rule_listing(world.org_a, "S1", NOW.date() - dt.timedelta(days=30))
     with pytest.raises(ApplicationError):
         apply(world, listing)
     app = apply(world, listing, obligation_met=True)
@@ -311,3 +311,11 @@ def test_cr_o_objection_dismissed_keeps_listing(world):
     listing.refresh_from_db()
     assert objection.status == RequestStatus.REJECTED and listing.ended_on is None
     assert AuditEntry.objects.filter(action="credit.objection.dismissed").exists()
+
+
+@pytest.mark.parametrize("ground", ["A1", "A3", "A4", "A5", "S1", "S3", "S4", "S5", "S6", "S7"])
+def test_grounds_the_platform_sees_are_not_decided_by_hand(world, ground):
+    with pytest.raises(ApplicationError) as exc:
+        decide(world, ground)
+    assert exc.value.code == "ground_automatic" and f"CR-{ground}" in exc.value.message
+    assert not Listing.objects.exists()
