@@ -204,6 +204,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Production sets XIEHUI_REDIS_URL, a cache shared by every worker (Django's RedisCache: atomic, but not
 # on django-ratelimit's list, W001); development and tests use the per-process LocMemCache (E003).
 SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Behind a reverse proxy, name its address(es) so the limit counts clients, not the proxy (core/clientip.py).
+XIEHUI_TRUSTED_PROXIES = env_list("XIEHUI_TRUSTED_PROXIES", "")
+RATELIMIT_IP_META_KEY = "xiehui.core.clientip.client_ip"
 
 TASKS = {
     "default": {
