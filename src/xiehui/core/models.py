@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
@@ -229,6 +231,12 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random stored name: the original name (kept in the row) never becomes a guessable path."""
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(instance.mime, "")
+    return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
 class Attachment(models.Model):
     """A document attached to any record (evidence, report annexes); type sniffed, size-limited (core/files.py)."""
 
@@ -236,7 +244,7 @@ class Attachment(models.Model):
     object_id = models.CharField(max_length=40)
     owner = GenericForeignKey("content_type", "object_id")
     purpose = models.CharField(max_length=30, blank=True)
-    file = models.FileField(upload_to="attachments/%Y/%m/")
+    file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField()
     mime = models.CharField(max_length=100)

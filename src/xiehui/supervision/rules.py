@@ -318,6 +318,14 @@ SUBSTANTIATED = ("substantiated", "partly")
 
 @evaluator(stage=30)
 def sup_2_key_inspection(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[engine.Effect]:
+    """SUP-2, for associations on the register on the day the trigger came (none after it left)."""
+    left = f.org["status_changed_on"] if f.org["status"] != ACTIVE else None
+    for effect in _sup_2_triggers(f, ctx):
+        if left is None or effect.on < left:
+            yield effect
+
+
+def _sup_2_triggers(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[engine.Effect]:
     """SUP-2: N substantiated complaints within the window, or a serious-list listing, open a key inspection."""
     values = ctx.params("SUP-2")
     dates = sorted(

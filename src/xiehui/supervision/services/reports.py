@@ -163,6 +163,8 @@ def report_create(
             code="report_year_invalid",
             field="year",
         )
+    # one creation at a time per association: two staff starting the same year get the refusal, not a 500
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     if AnnualReport.objects.filter(organization=organization, year=year).exists():
         raise ApplicationError(f"{year} 年度工作报告已经创建，请在原报告上继续填写", code="report_exists", field="year")
     data = _clean_sections(sections or ReportSections())

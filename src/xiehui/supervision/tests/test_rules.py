@@ -157,3 +157,10 @@ def test_sup_2_unsubstantiated_complaints_do_not_count(org):
     complaint(org, D(2025, 10, 1), D(2025, 11, 1), answered_on=D(2025, 11, 1), outcome="unsubstantiated")
     tick(D(2026, 1, 1), org)
     assert not KeyInspection.objects.exists()
+
+
+def test_sup_2_no_case_for_an_association_that_left_the_register(org):
+    _substantiated(org, D(2025, 3, 1), D(2025, 9, 1), D(2026, 2, 28))
+    type(org).objects.filter(pk=org.pk).update(status="deregistered", status_changed_on=D(2026, 2, 1))
+    tick(D(2026, 3, 1), org)
+    assert not KeyInspection.objects.exists()
