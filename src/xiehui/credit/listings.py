@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xiehui.core import audit, numbering, params
-from xiehui.core.bulk import insert_many
+from xiehui.core.bulk import ids_by, insert_many
 from xiehui.core.models import AuditEntry, User
 from xiehui.registry.models import Organization
 
@@ -132,7 +132,7 @@ def _entry(actor: User | None, action: str, listing: Listing, changes: dict[str,
         action=action,
         object_type="credit.listing",
         object_id=str(listing.pk),
-        object_label=str(listing)[:200],
+        object_label=f"{listing.organization.name}·{listing.key}"[:200],
         changes=changes,
     )
 
@@ -148,7 +148,8 @@ def open_many(
         return []
     for listing in listings:
         listing.created_at = listing.updated_at = now
-    Listing.objects.bulk_create(listings, batch_size=1000)
+    insert_many(listings)
+    ids_by(Listing, listings, key=("organization_id", "key"))
     ended = [lst for lst in listings if lst.ended_on is not None]
     pairs = [(lst, Decision.Kind.INCLUSION, issued_on or lst.start_on) for lst in listings]
     pairs += [(lst, Decision.Kind.REMOVAL, issued_on or lst.ended_on) for lst in ended]  # type: ignore[misc]
