@@ -2,8 +2,8 @@
 
 Django's `bulk_create` builds one large statement per batch and prepares every
 value through the field (about 140 µs a row on SQLite here). `insert_many`
-sends one short statement with `executemany` (psycopg pipelines it on
-PostgreSQL) and prepares only the values whose type needs it: dates, date-times,
+sends one short statement with `executemany` on SQLite and a COPY stream on
+PostgreSQL, and prepares only the values whose type needs it: dates, date-times,
 decimals and JSON; strings, integers, booleans and foreign keys pass as they
 are. `ids_by` reads the new rows' ids back in one query where the caller needs
 them (docs/benchmarks.md, tick).
@@ -54,8 +54,13 @@ def insert_many(objs: Sequence[models.Model], *, batch: int = 5000) -> int:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: one stream, no statement per row
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row(tuple(read(obj) for read in readers))
+            return len(objs)
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
         for start in range(0, len(objs), batch):
             cursor.executemany(sql, [tuple(read(obj) for read in readers) for obj in objs[start : start + batch]])
     return len(objs)
