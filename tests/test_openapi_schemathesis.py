@@ -124,7 +124,7 @@ def test_every_operation_conforms_to_schema_for_anonymous_visitor(api_world, liv
     config = CONFIG + (
         "\n[[operations]]\n"
         'include-path-regex = "(registration-applications|change-filings|annual-reports|orders|penalties|'
-        'address-letters|court-entries|complaints|inspections|removal-applications|objections|listings|flags|'
+        "address-letters|court-entries|complaints|inspections|removal-applications|objections|listings|flags|"
         'reminders|rules/parameters|credit/events)"\n'
         "phases.coverage.enabled = false\n"
         "generation.max-examples = 3\n"
