@@ -26,7 +26,7 @@ from xiehui.registry import search
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
 
-from .models import Decision, Listing, ListKind, Objection, RemovalApplication, RequestStatus
+from .models import Decision, EndReason, Listing, ListKind, Objection, RemovalApplication, RequestStatus
 
 Actor = registry.Actor
 PENDING = (RequestStatus.SUBMITTED, RequestStatus.VERIFIED)
@@ -40,9 +40,15 @@ def _in_force(as_of: dt.date) -> Q:
     return Q(start_on__lte=as_of) & (Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
 
 
+CORRECTED = EndReason.OBJECTION_UPHELD
+
+
 def listings_as_of(organization_id: int, as_of: dt.date, list_kind: str | None = None) -> list[Listing]:
-    """The association's listings in force on a date (other domains call this for CR-E effects)."""
-    qs = Listing.objects.filter(_in_force(as_of), organization_id=organization_id)
+    """The association's listings in force on a date (other domains call this for CR-E effects).
+
+    A listing corrected on objection (CR-O) never had effect, so it is never in force.
+    """
+    qs = Listing.objects.filter(_in_force(as_of), organization_id=organization_id).exclude(end_reason=CORRECTED)
     if list_kind:
         qs = qs.filter(list_kind=list_kind)
     return list(qs.order_by("start_on", "pk"))
@@ -50,7 +56,7 @@ def listings_as_of(organization_id: int, as_of: dt.date, list_kind: str | None =
 
 def is_listed(organization_id: int, as_of: dt.date, list_kind: str | None = None) -> bool:
     """Whether the association is on a list (either, or the one given) on a date."""
-    qs = Listing.objects.filter(_in_force(as_of), organization_id=organization_id)
+    qs = Listing.objects.filter(_in_force(as_of), organization_id=organization_id).exclude(end_reason=CORRECTED)
     return (qs.filter(list_kind=list_kind) if list_kind else qs).exists()
 
 

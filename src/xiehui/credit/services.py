@@ -139,6 +139,7 @@ def _restarted_earliest(listing: Listing) -> tuple[dt.date | None, Listing | Non
     later = (
         Listing.objects.filter(organization_id=listing.organization_id, start_on__gt=listing.start_on)
         .exclude(pk=listing.pk)
+        .exclude(end_reason=EndReason.OBJECTION_UPHELD)  # a corrected listing never was: it restarts nothing
         .order_by("start_on", "pk")
     )
     anchor, cause = listing.start_on, None

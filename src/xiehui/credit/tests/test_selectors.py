@@ -9,7 +9,7 @@ import pytest
 from xiehui.conftest import NOW
 from xiehui.core.errors import ApplicationError, NotFound
 from xiehui.credit import selectors, services
-from xiehui.credit.models import Decision, ListKind
+from xiehui.credit.models import Decision, Listing, ListKind
 
 from .test_services import apply, at, decide, rule_listing
 
@@ -200,3 +200,12 @@ def test_ann_2_serious_listing_check_is_registered_and_reads_the_report_year(wor
     assert outcome.met is True and "CR-S4" in outcome.facts
     Report.year = 2025
     assert checks.CHECKS["serious_listing"](Report()).met is False
+
+
+def test_cr_o_a_listing_corrected_on_objection_was_never_in_force(world):
+    listing = decide(world)
+    Listing.objects.filter(pk=listing.pk).update(
+        start_on=dt.date(2026, 3, 1), ended_on=dt.date(2026, 4, 1), end_reason="objection_upheld"
+    )
+    assert selectors.listings_as_of(world.org_a.pk, dt.date(2026, 3, 15)) == []
+    assert selectors.is_listed(world.org_a.pk, dt.date(2026, 3, 15)) is False
