@@ -9,7 +9,7 @@ import pydantic
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django_ratelimit.core import is_ratelimited
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
@@ -203,6 +203,17 @@ def investigate_complaint(request: Any, complaint_id: int, payload: InvestigateI
     complaint = selectors.complaint_get(actor=request.auth, pk=complaint_id)
     services.complaint_investigate(actor=request.auth, complaint=complaint, note=payload.note, now=clock.now())
     return _detail(request.auth, complaint_id)
+
+
+class ContactOut(Schema):
+    phone: str
+
+
+@router.post("/complaints/{int:complaint_id}/contact", response={200: ContactOut, **ERRORS}, auth=AUTH)
+def reveal_complaint_contact(request: Any, complaint_id: int) -> dict[str, str]:
+    """Handling officers: the complainant's full phone number (shown masked elsewhere; every reveal is audited)."""
+    complaint = selectors.complaint_get(actor=request.auth, pk=complaint_id)
+    return {"phone": services.complaint_contact_reveal(actor=request.auth, complaint=complaint, now=clock.now())}
 
 
 @router.post("/complaints/{int:complaint_id}/answer", response={200: ComplaintDetailOut, **ERRORS}, auth=AUTH)

@@ -173,7 +173,8 @@ def complainant_identity(actor: Actor, complaint: Complaint) -> Identity | None:
     if not may_handle(as_officer(actor), complaint):
         return None
     account = complaint.filed_by.get_username() if complaint.filed_by_id and complaint.filed_by else ""
-    return Identity(complaint.anonymous, complaint.complainant_name, complaint.complainant_phone, account)
+    # masked on screen; a handling officer reveals the full number through an audited action
+    return Identity(complaint.anonymous, complaint.complainant_name, complaint.complainant_phone_masked, account)
 
 
 def complaint_attachments(actor: Actor, complaint: Complaint) -> list[Attachment]:

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     # console
     path("console/complaints/", views.console_complaints, name="console_complaints"),
     path("console/complaints/<int:pk>/", views.console_complaint, name="console_complaint"),
+    path("console/complaints/<int:pk>/contact/", views.console_complaint_contact, name="console_complaint_contact"),
     path(
         "console/complaints/<int:pk>/attachments/<int:attachment_id>/",
         views.console_complaint_attachment,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from xiehui.core import clock, params
@@ -328,3 +329,15 @@ def console_inspection(request: Request, pk: int) -> HttpResponse:
         "audit": audit_trail(object_type="supervision.keyinspection", object_id=str(case.pk)),
     }
     return render(request, "supervision/inspection_detail.html", context)
+
+
+@officer_required
+@require_POST
+def console_complaint_contact(request: Request, pk: int) -> HttpResponse:
+    """Reveal the complainant's phone to a handling officer (audited); an htmx fragment."""
+    complaint = selectors.complaint_get(actor=request.user, pk=pk)
+    try:
+        phone = services.complaint_contact_reveal(actor=request.user, complaint=complaint, now=clock.now())
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return render(request, "supervision/_complaint_contact.html", {"phone": phone})

@@ -304,3 +304,17 @@ def complaint_answer(
         now=now,
     )
     return complaint
+
+
+@transaction.atomic
+def complaint_contact_reveal(*, actor: User, complaint: Complaint, now: dt.datetime) -> str:
+    """The complainant's full phone number, for a handling officer who must call them; every reveal is audited.
+
+    Pages and the API show the masked number; the full one is read only through here.
+    """
+    if not may_handle(actor, complaint):
+        raise PermissionDenied("只有承办的登记管理机关工作人员可以查看投诉人联系电话")
+    if complaint.anonymous or not complaint.complainant_phone_encrypted:
+        raise ApplicationError("匿名投诉没有联系电话", code="complaint_no_contact")
+    audit.record(actor=actor, action="supervision.complaint.contact_revealed", obj=complaint, now=now)
+    return complaint.complainant_phone

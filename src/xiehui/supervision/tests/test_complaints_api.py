@@ -184,7 +184,10 @@ def test_queue_lists_jurisdiction_only(world, django_assert_max_num_queries):
 def test_detail_shows_identity_to_handling_officer_only(world):
     complaint = file_complaint(world.org_a)
     mine = get(f"/complaints/{complaint.pk}", **bearer(world.officer_jinan)).json()
-    assert mine["complainant"] == {"anonymous": False, "name": "张投诉", "phone": PHONE, "account": ""}
+    assert mine["complainant"] == {"anonymous": False, "name": "张投诉", "phone": "139****5678", "account": ""}
+    revealed = post(f"/complaints/{complaint.pk}/contact", **bearer(world.officer_jinan))
+    assert revealed.status_code == 200 and revealed.json() == {"phone": PHONE}
+    assert_problem(post(f"/complaints/{complaint.pk}/contact", **bearer(world.officer_province)), 403)
     assert mine["why"]["rule_id"] == "SUP-1" and mine["why"]["parameters"] == {"answer_days": 60}
     province = get(f"/complaints/{complaint.pk}", **bearer(world.officer_province))
     assert province.status_code == 200 and province.json()["complainant"] is None

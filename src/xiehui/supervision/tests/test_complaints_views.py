@@ -170,7 +170,8 @@ def test_handling_officer_sees_identity_and_evidence(world, as_user):
     complaint = file_complaint(world.org_a, uploads=[pdf()])
     client = as_user(world.officer_jinan)
     page = client.get(detail(complaint))
-    assert page.status_code == 200 and "张投诉" in page.text and PHONE in page.text and DESCRIPTION in page.text
+    assert page.status_code == 200 and "张投诉" in page.text and DESCRIPTION in page.text
+    assert PHONE not in page.text and "139****5678" in page.text  # masked on screen
     attachment = reverse(
         "supervision:console_complaint_attachment", args=[complaint.pk, complaint_attachment(complaint)]
     )
@@ -313,3 +314,17 @@ def test_workspace_shows_complaints_without_identity(world, as_user):
     assert complaint.code not in page.text
     other = as_user(world.staff_b).get(reverse("registry:workspace_home"))
     assert 'data-testid="workspace-complaints"' not in other.text
+
+
+def test_handling_officer_reveals_the_phone_and_it_is_audited(world, as_user):
+    from xiehui.core.models import AuditEntry
+
+    complaint = file_complaint(world.org_a)
+    url = reverse("supervision:console_complaint_contact", args=[complaint.pk])
+    response = as_user(world.officer_jinan).post(url)
+    assert response.status_code == 200 and PHONE in response.text
+    entry = AuditEntry.objects.get(action="supervision.complaint.contact_revealed")
+    assert entry.actor_label == "officer_jinan" and PHONE not in str(entry.changes)
+    assert as_user(world.officer_province).post(url).status_code == 403  # sees the complaint, does not handle it
+    assert as_user(world.officer_qingdao).post(url).status_code == 404
+    assert as_user(world.staff_a).post(url).status_code == 403
