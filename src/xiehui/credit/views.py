@@ -82,6 +82,7 @@ def _listing_context(listing: Listing) -> dict[str, Any]:
         "why": selectors.why(listing),
         "decisions": selectors.decisions_of(listing),
         "applications": applications,
+        "removal_pending": any(a.status in services.PENDING for a in applications),
         "objections": objections,
         "today": clock.today(),
         "objection_days": params.value("CR-O.decide_working_days"),

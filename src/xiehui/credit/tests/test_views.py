@@ -256,3 +256,13 @@ def test_decision_pdf_for_the_association_and_the_jurisdiction_only(as_user, wor
         assert response.content.startswith(b"%PDF")
     by_number = as_user(world.staff_a).get(reverse("credit:decision_pdf", args=[decision.number]))
     assert by_number.status_code == 200
+
+
+def test_workspace_listing_offers_no_second_removal_application_while_one_is_pending(world, as_user):
+    listing = decide(world, "A6")
+    url = reverse("credit:workspace_listing", args=[listing.pk])
+    client = as_user(world.staff_a)
+    assert "提交移出申请" in client.get(url).content.decode()
+    apply(world, listing)
+    page = client.get(url).content.decode()
+    assert "提交移出申请" not in page and "已有一份待处理的移出申请" in page
