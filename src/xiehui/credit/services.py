@@ -254,12 +254,13 @@ def removal_verify(*, actor: User, application: RemovalApplication, note: str, n
     return application
 
 
-def _decide(application: RemovalApplication, actor: User, status: str, reason: str, today: dt.date) -> None:
-    application.status = status
-    application.decided_on = today
-    application.decided_by = actor
-    application.reason = reason
-    application.save()
+def _decide(request: RemovalApplication | Objection, actor: User, status: str, reason: str, today: dt.date) -> None:
+    """Close a removal application or an objection with the decision and its reason."""
+    request.status = status
+    request.decided_on = today
+    request.decided_by = actor
+    request.reason = reason
+    request.save()
 
 
 @transaction.atomic
@@ -358,14 +359,6 @@ def _locked_objection(objection: Objection, actor: User) -> Objection:
     return locked
 
 
-def _close_objection(objection: Objection, actor: User, status: str, reason: str, today: dt.date) -> None:
-    objection.status = status
-    objection.decided_on = today
-    objection.decided_by = actor
-    objection.reason = reason
-    objection.save()
-
-
 @transaction.atomic
 def objection_uphold(*, actor: User, objection: Objection, reason: str, now: dt.datetime) -> Objection:
     """The objection is well founded: the listing is corrected (ended) with a removal decision."""
@@ -375,7 +368,7 @@ def objection_uphold(*, actor: User, objection: Objection, reason: str, now: dt.
     if listing.ended_on is not None:
         raise ApplicationError("该列入记录已移出", code="listing_ended")
     today = clock.local_date(now)
-    _close_objection(objection, actor, RequestStatus.APPROVED, reason, today)
+    _decide(objection, actor, RequestStatus.APPROVED, reason, today)
     end_many([Ending(listing, today, EndReason.OBJECTION_UPHELD, reason)], actor=actor, now=now)
     # A removal application still pending has nothing left to decide: the listing is gone.
     for application in listing.removal_applications.filter(status__in=PENDING):
@@ -396,7 +389,7 @@ def objection_dismiss(*, actor: User, objection: Objection, reason: str, now: dt
     objection = _locked_objection(objection, actor)
     reason = _required(reason, "reason", "核查意见")
     today = clock.local_date(now)
-    _close_objection(objection, actor, RequestStatus.REJECTED, reason, today)
+    _decide(objection, actor, RequestStatus.REJECTED, reason, today)
     audit.record(
         actor=actor,
         action="credit.objection.dismissed",
