@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from xiehui.core.api import build_api
 from xiehui.credit.api import router as credit_router
+from xiehui.disclosure.api import router as disclosure_router
+from xiehui.membership.api import router as membership_router
 from xiehui.registry.api import router as registry_router
+from xiehui.selfregulation.api import router as selfregulation_router
 from xiehui.supervision.api import router as supervision_router
 
 api = build_api()
 api.add_router("/", registry_router)
 api.add_router("/", supervision_router)
 api.add_router("/", credit_router)
+api.add_router("/", membership_router)
+api.add_router("/", disclosure_router)
+api.add_router("/", selfregulation_router)

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "xiehui.registry",
     "xiehui.supervision",
     "xiehui.credit",
+    "xiehui.membership",
+    "xiehui.disclosure",
+    "xiehui.selfregulation",
     "xiehui.web",
 ]
 

@@ -10,6 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("xiehui.registry.urls")),
     path("", include("xiehui.supervision.urls")),
     path("", include("xiehui.credit.urls")),
+    path("", include("xiehui.membership.urls")),
+    path("", include("xiehui.disclosure.urls")),
+    path("", include("xiehui.selfregulation.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -102,6 +102,7 @@ class Role(models.TextChoices):
     PARTY = "party", _("党建工作人员")
     EXPERT = "expert", _("评估专家")
     ADMIN = "admin", _("系统管理员")
+    PUBLIC = "public", _("社会公众")  # self-registered: follows complaints, rates associations (BL-2)
 
 
 # Roles that act for a government body: two-factor authentication is mandatory.

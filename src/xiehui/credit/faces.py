@@ -27,7 +27,7 @@ panels.link("console_nav", label="移出申请", url_name="credit:console_remova
 panels.link("console_nav", label="异议处理", url_name="credit:console_objections", order=32, roles=(Role.OFFICER,))
 
 
-@panels.panel("portal_org", template="credit/_panel_portal_org.html", order=20)
+@panels.panel("portal_org", template="credit/_panel_portal_org.html", order=20, title="信用名录", anchor="credit")
 def portal_org(request: Any, org: Organization) -> dict[str, Any] | None:
     """Current listings only: a removed listing is not published (CR-R)."""
     today = clock.today()

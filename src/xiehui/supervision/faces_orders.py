@@ -54,7 +54,9 @@ def workspace_panel(request: HttpRequest, org: Organization) -> dict[str, Any] |
     return {"orders": orders, "today": today}
 
 
-@panels.panel("portal_org", template="supervision/_penalty_panel_portal.html", order=40)
+@panels.panel(
+    "portal_org", template="supervision/_penalty_panel_portal.html", order=40, title="行政处罚", anchor="penalties"
+)
 def portal_penalties_panel(request: HttpRequest, org: Organization) -> dict[str, Any]:
     """Penalties are public credit information (CR-P): kind, decision number, date, amount, basis."""
     return {"penalties": list(selectors.penalties_public(org)[:50])}

@@ -22,7 +22,9 @@ panels.link(
 )
 
 
-@panels.panel("portal_org", template="supervision/_report_portal_panel.html", order=30)
+@panels.panel(
+    "portal_org", template="supervision/_report_portal_panel.html", order=30, title="年检结论", anchor="inspection"
+)
 def portal_results(request: HttpRequest, org: Organization) -> dict[str, Any]:
     """ANN-2 results are public: year, result and date, never the report's content."""
     return {"results": selectors.public_results_of(org)}

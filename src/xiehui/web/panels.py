@@ -26,6 +26,8 @@ class Panel:
     template: str
     context: ContextFn
     order: int
+    title: str = ""  # shown in the page's section navigation when set (the template's <section id=anchor>)
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,17 @@ PANELS: dict[str, list[Panel]] = {}
 LINKS: dict[str, list[Link]] = {}
 
 
-def panel(face: str, *, template: str, order: int = 50) -> Callable[[ContextFn], ContextFn]:
-    """Register a context function whose dict (or None to skip) renders `template` on `face`."""
+def panel(
+    face: str, *, template: str, order: int = 50, title: str = "", anchor: str = ""
+) -> Callable[[ContextFn], ContextFn]:
+    """Register a context function whose dict (or None to skip) renders `template` on `face`.
+
+    With `title` and `anchor`, the page's section navigation links to the panel, whose
+    template must then render `<section id="{anchor}">`.
+    """
 
     def wrap(func: ContextFn) -> ContextFn:
-        PANELS.setdefault(face, []).append(Panel(template, func, order))
+        PANELS.setdefault(face, []).append(Panel(template, func, order, title, anchor))
         PANELS[face].sort(key=lambda p: p.order)
         return func
 
@@ -59,12 +67,12 @@ def link(face: str, *, label: str, url_name: str, order: int = 50, roles: tuple[
 
 
 def panels(face: str, request: HttpRequest, subject: Any = None) -> list[dict[str, Any]]:
-    """The panels of a face for this request, each {"template": …, "panel": context}."""
+    """The panels of a face for this request, each {"template": …, "panel": context, "title": …, "anchor": …}."""
     rendered = []
     for item in PANELS.get(face, []):
         context = item.context(request, subject)
         if context is not None:
-            rendered.append({"template": item.template, "panel": context})
+            rendered.append({"template": item.template, "panel": context, "title": item.title, "anchor": item.anchor})
     return rendered
 
 

@@ -1,0 +1,5 @@
+"""Filled by the helper that owns it."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""Filled by the helper that owns it."""
+
+app_name = "membership"
+urlpatterns: list = []

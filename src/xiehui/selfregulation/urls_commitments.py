@@ -1,0 +1,3 @@
+"""Filled by the helper that owns it."""
+
+urlpatterns: list = []
