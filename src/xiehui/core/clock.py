@@ -32,6 +32,11 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(SHANGHAI).date()
 
 
+def day_end(day: dt.date) -> dt.datetime:
+    """The last moment of a day in Shanghai: "published on or before `day`" is `published_at <= day_end(day)`."""
+    return dt.datetime.combine(day, dt.time.max, tzinfo=SHANGHAI)
+
+
 def add_days(start: dt.date, days: int) -> dt.date:
     """`days` calendar days after `start` (a 30-day limit from 1 March ends 31 March)."""
     return start + dt.timedelta(days=days)

@@ -373,6 +373,13 @@ def period_label(cadence: str, period: str) -> str:
     return ""
 
 
+def item_label(item: ItemType, period: str) -> str:
+    """ "2025年度财务报告", "2025年上半年收支情况", "章程"."""
+    prefix = period_label(item.cadence, period)
+    title = item.title.removeprefix("年度") if prefix.endswith("年度") else item.title
+    return prefix + title
+
+
 def clean_period(item: ItemType, period: str, *, today: dt.date) -> str:
     """Check a period for a periodic item ("" for the others); a period must have ended to be disclosed."""
     period = (period or "").strip().upper()

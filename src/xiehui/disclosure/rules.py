@@ -152,7 +152,7 @@ def _reason(label: str, due_on: dt.date, published_on: dt.date | None, state: st
 
 
 def _item(item: ItemType, period: str, due_on: dt.date, published_on: dt.date | None, as_of: dt.date) -> ItemState:
-    label = catalogue.period_label(item.cadence, period) + item.title
+    label = catalogue.item_label(item, period)
     state = _state(due_on, published_on, as_of)
     return ItemState(item, period, due_on, published_on, state, label, _reason(label, due_on, published_on, state))
 
