@@ -46,7 +46,9 @@ class Disclosure(models.Model):
     )
     first_published_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, help_text="when the current version was published")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -84,7 +86,9 @@ class DisclosureVersion(models.Model):
         _("事项发生日期"), null=True, blank=True, help_text="the day the facts arose or changed; DIS-3 counts from it"
     )
     reason = models.TextField(_("更正或变更原因"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)

@@ -48,7 +48,7 @@ class Norm(models.Model):
     repeal_organ = models.CharField(_("废止决定机构"), max_length=20, choices=Organ.choices, blank=True)
     repeal_resolution = models.CharField(_("废止决议"), max_length=100, blank=True)
     repeal_reason = models.TextField(_("废止理由"), blank=True)
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -88,7 +88,7 @@ class NormVersion(models.Model):
     votes_against = models.PositiveIntegerField(_("反对"), null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(_("弃权"), null=True, blank=True)
     adopted_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -150,7 +150,7 @@ class PledgeSignature(models.Model):
     signatory = models.CharField(_("签署人"), max_length=50)
     signatory_title = models.CharField(_("签署人职务"), max_length=50)
     signed_on = models.DateField(_("签署日期"))
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

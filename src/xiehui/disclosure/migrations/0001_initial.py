@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('first_published_at', models.DateTimeField(blank=True, null=True)),
                 ('published_at', models.DateTimeField(blank=True, help_text='when the current version was published', null=True)),
                 ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='registry.organization')),
             ],
             options={
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField()),
                 ('updated_at', models.DateTimeField()),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公开时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='disclosure.disclosure')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('repeal_resolution', models.CharField(blank=True, max_length=100, verbose_name='废止决议')),
                 ('repeal_reason', models.TextField(blank=True, verbose_name='废止理由')),
                 ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='norms', to='registry.organization')),
             ],
             options={
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('adopted_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField()),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('norm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='selfregulation.norm')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('signatory_title', models.CharField(max_length=50, verbose_name='签署人职务')),
                 ('signed_on', models.DateField(verbose_name='签署日期')),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pledge_signatures', to='registry.organization')),
             ],
             options={

@@ -107,7 +107,13 @@ USERS = [
     DemoUser(
         "staff_canyin", Role.STAFF, "吴婷", "协会工作台：济南市历下区餐饮业协会", works_for="济南市历下区餐饮业协会"
     ),
-    DemoUser("member", Role.MEMBER, "马强（会员企业代表）", "查询名录；已提交一份成立登记申请（我的申请）"),
+    DemoUser(
+        "member",
+        Role.MEMBER,
+        "马强（会员企业代表）",
+        "山东省物流与采购联合会会员代表：查看向会员公开的信息、评价协会；已提交一份成立登记申请（我的申请）",
+    ),
+    DemoUser("public", Role.PUBLIC, "林晓（社会公众）", "评价协会（社会评价）；投诉举报；也可在 /accounts/signup/ 自行注册"),
     DemoUser(
         "dept",
         Role.DEPARTMENT,
