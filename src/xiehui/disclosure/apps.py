@@ -7,4 +7,4 @@ class DisclosureConfig(AppConfig):
     verbose_name = "信息公开"
 
     def ready(self) -> None:
-        from . import demo_data, faces, rules, sources_builtin  # noqa: F401  (engine rules, panels, demo, sources)
+        from . import demo_data, faces, faces_head, rules, sources_builtin  # noqa: F401  (engine rules, panels, demo, sources)

@@ -55,6 +55,7 @@ def portal_detail(request: Request, uscc: str) -> HttpResponse:
         "history": selectors.item_history(org)[:100],
         "decoupling": org.decoupling_items.all(),
         "panels": panels.panels("portal_org", request, org),
+        "head_panels": panels.panels("portal_org_head", request, org),
     }
     return render(request, "registry/portal_detail.html", context)
 

@@ -6,7 +6,8 @@ registered for that face, in order; navigation bars call `links(face)`. This is
 how an association's page shows its credit listings and annual reports while
 `registry` imports neither (issue 3: compose registry and credit in the faces).
 
-Faces: "portal_org", "workspace_home", "console_home", "console_org" (panels);
+Faces: "portal_org", "portal_org_head" (badges beside the name), "workspace_home", "console_home",
+"console_org" (panels);
 "site_nav", "workspace_nav", "console_nav" (links).
 """
 
