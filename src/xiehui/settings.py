@@ -256,6 +256,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("XIEHUI_LOG_LEVEL", "WARNING")},
+    # pypdf warns about every slightly damaged PDF it still reads while uploads are checked (core/files.py)
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }
 
 # The province this deployment serves (GB/T 2260 province code): the portal's

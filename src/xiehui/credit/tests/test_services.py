@@ -12,11 +12,12 @@ from xiehui.core import clock
 from xiehui.core.errors import ApplicationError, PermissionDenied
 from xiehui.core.files import attachments_of
 from xiehui.core.models import AuditEntry
+from xiehui.core.testing import tiny_pdf
 from xiehui.credit import services
 from xiehui.credit.listings import open_many
 from xiehui.credit.models import Decision, EndReason, Listing, ListKind, RequestStatus
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:

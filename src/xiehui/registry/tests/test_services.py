@@ -20,6 +20,7 @@ from xiehui.core import clock
 from xiehui.core.codes import make_uscc
 from xiehui.core.errors import ApplicationError, PermissionDenied
 from xiehui.core.models import AuditEntry, AuditHead, Industry, Level, Person
+from xiehui.core.testing import tiny_pdf
 from xiehui.registry import search, selectors, services
 from xiehui.registry.models import (
     ApplicationDocument,
@@ -37,7 +38,7 @@ TODAY = clock.local_date(NOW)  # 2026-11-23
 
 # -- helpers shared by the registry tests -------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = tiny_pdf()
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c63f8cfc0f01f0005000201c9e1d3d20000000049454e44ae426082"

@@ -12,13 +12,14 @@ from xiehui.conftest import NOW
 from xiehui.core import clock, params
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import Attachment, AuditEntry
+from xiehui.core.testing import tiny_pdf
 from xiehui.supervision import selectors_complaints as selectors
 from xiehui.supervision.models import Complaint, ComplaintStatus, Pledge
 from xiehui.supervision.services import complaints as services
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = tiny_pdf()
 PHONE = "13912345678"
 DESCRIPTION = "该协会要求会员企业必须参加收费培训，每家收取 3000 元，不参加不予年审。"
 

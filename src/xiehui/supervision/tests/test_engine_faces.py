@@ -154,7 +154,7 @@ def test_workspace_shows_reminders_and_flags(flagged, as_user):
 
 
 def test_staff_marks_a_reminder_read(flagged, as_user):
-    reminder = Reminder.objects.filter(organization=flagged.org_a).first()
+    reminder = Reminder.objects.filter(organization=flagged.org_a, rule_id="ANN-1").first()
     response = as_user(flagged.staff_a).post(f"/workspace/reminders/{reminder.pk}/read/")
     assert response.status_code == 302
     reminder.refresh_from_db()
@@ -162,7 +162,7 @@ def test_staff_marks_a_reminder_read(flagged, as_user):
 
 
 def test_staff_cannot_read_another_associations_reminder(flagged, as_user):
-    reminder = Reminder.objects.filter(organization=flagged.org_a).first()
+    reminder = Reminder.objects.filter(organization=flagged.org_a, rule_id="ANN-1").first()
     assert as_user(flagged.staff_b).post(f"/workspace/reminders/{reminder.pk}/read/").status_code == 404
     assert as_user(flagged.staff_b).post(f"/api/v1/reminders/{reminder.pk}/read").status_code == 404
     reminder.refresh_from_db()

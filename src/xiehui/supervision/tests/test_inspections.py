@@ -241,11 +241,11 @@ def test_officer_opens_interviews_orders_and_closes_through_the_pages(world, as_
     assert response.status_code == 302 and response["Location"] == page_of(case)
     page = client.get(page_of(case))
     assert "属实投诉较多" in page.text and "属实或部分属实的投诉 1 件" in page.text
-    today = TODAY.isoformat()
+    today = clock.today().isoformat()
     client.post(
         page_of(case), {"action": "interview", "held_on": today, "attendees": "秘书长", "minutes": "约谈纪要正文"}
     )
-    deadline = (TODAY + dt.timedelta(days=60)).isoformat()
+    deadline = (clock.today() + dt.timedelta(days=60)).isoformat()
     order = {"action": "order", "ground": "强制收费", "basis": "004 第17条", "facts": "约谈核实", "deadline": deadline}
     client.post(page_of(case), order)
     client.post(page_of(case), {"action": "close", "conclusion": "已下达整改通知"})
@@ -257,7 +257,7 @@ def test_officer_opens_interviews_orders_and_closes_through_the_pages(world, as_
 
 def test_interview_form_shows_future_date_refusal(world, as_user):
     case = open_case(world)
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     response = as_user(world.officer_jinan).post(
         page_of(case), {"action": "interview", "held_on": tomorrow, "attendees": "a", "minutes": "b"}
     )
@@ -311,11 +311,11 @@ def test_api_lifecycle(world):
     assert response.json()["key"].startswith("manual:") and response.json()["why"]["rule_id"] == "SUP-2"
     response = api_post(
         f"/inspections/{case_id}/interviews",
-        {"held_on": TODAY.isoformat(), "attendees": "秘书长", "minutes": "纪要"},
+        {"held_on": clock.today().isoformat(), "attendees": "秘书长", "minutes": "纪要"},
         **headers,
     )
     assert response.status_code == 201 and response.json()["recorded_by"] == "officer_jinan"
-    deadline = (TODAY + dt.timedelta(days=30)).isoformat()
+    deadline = (clock.today() + dt.timedelta(days=30)).isoformat()
     response = api_post(
         f"/inspections/{case_id}/orders", {"ground": "强制收费", "facts": "约谈核实", "deadline": deadline}, **headers
     )
@@ -328,7 +328,7 @@ def test_api_lifecycle(world):
 def test_api_refusals(world):
     case = open_case(world)
     headers = bearer(world.officer_jinan)
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     response = api_post(
         f"/inspections/{case.pk}/interviews", {"held_on": tomorrow, "attendees": "a", "minutes": "b"}, **headers
     )

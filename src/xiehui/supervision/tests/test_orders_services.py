@@ -12,6 +12,7 @@ from xiehui.core import clock
 from xiehui.core.errors import ApplicationError, PermissionDenied
 from xiehui.core.files import attachments_of
 from xiehui.core.models import AuditEntry
+from xiehui.core.testing import tiny_pdf
 from xiehui.supervision.models import OrderResponse, OrderStatus, RectificationOrder
 from xiehui.supervision.services import orders
 
@@ -25,7 +26,7 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def pdf(name: str = "整改报告.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", "application/pdf")
+    return SimpleUploadedFile(name, tiny_pdf(), "application/pdf")
 
 
 def issue(world, *, org=None, actor=None, now: dt.datetime = NOW, days: int = 30) -> RectificationOrder:  # type: ignore[no-untyped-def]

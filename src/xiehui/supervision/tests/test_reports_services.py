@@ -13,6 +13,7 @@ from xiehui.core import clock
 from xiehui.core.errors import ApplicationError, PermissionDenied
 from xiehui.core.files import attachments_of
 from xiehui.core.models import AuditEntry
+from xiehui.core.testing import tiny_pdf
 from xiehui.supervision import checks
 from xiehui.supervision import selectors_reports as selectors
 from xiehui.supervision.models import (
@@ -28,7 +29,7 @@ from xiehui.supervision.services import reports as services
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b" " * 64
+PDF = tiny_pdf()
 
 
 def at(day: dt.date) -> dt.datetime:

@@ -63,11 +63,11 @@ def test_ann_1_flag_cleared_on_the_day_the_late_report_is_filed(org):
 
 def test_ann_1_reminders_30_7_and_1_days_before(org):
     tick(D(2026, 4, 30), org)
-    assert not Reminder.objects.exists()
+    assert not Reminder.objects.filter(rule_id="ANN-1").exists()
     tick(D(2026, 5, 1), org)
-    assert set(Reminder.objects.values_list("key", flat=True)) == {"ANN-1:2025:R30"}
+    assert set(Reminder.objects.filter(rule_id="ANN-1").values_list("key", flat=True)) == {"ANN-1:2025:R30"}
     tick(D(2026, 5, 30), org)
-    assert set(Reminder.objects.values_list("key", flat=True)) == {
+    assert set(Reminder.objects.filter(rule_id="ANN-1").values_list("key", flat=True)) == {
         "ANN-1:2025:R30",
         "ANN-1:2025:R7",
         "ANN-1:2025:R1",
@@ -78,17 +78,17 @@ def test_ann_1_reminders_30_7_and_1_days_before(org):
 def test_ann_1_no_reminder_once_the_report_is_filed(org):
     report(org, 2025, D(2026, 5, 10))
     tick(D(2026, 5, 30), org)
-    assert set(Reminder.objects.values_list("key", flat=True)) == {"ANN-1:2025:R30"}
+    assert set(Reminder.objects.filter(rule_id="ANN-1").values_list("key", flat=True)) == {"ANN-1:2025:R30"}
 
 
 def test_ann_1_no_stale_reminders_after_the_deadline(org):
     tick(D(2026, 6, 1), org)
-    assert not Reminder.objects.exists()
+    assert not Reminder.objects.filter(rule_id="ANN-1").exists()
 
 
 def test_ann_1_nothing_owed_before_the_first_platform_year(org):
     tick(D(2025, 12, 31), org)
-    assert not Flag.objects.exists() and not Reminder.objects.exists()
+    assert not Flag.objects.exists() and not Reminder.objects.filter(rule_id="ANN-1").exists()
 
 
 def test_sup_4_report_without_fulltime_staff_brings_an_order(org):
