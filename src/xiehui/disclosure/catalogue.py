@@ -400,7 +400,7 @@ def clean_period(item: ItemType, period: str, *, today: dt.date) -> str:
 # --- structured fields ------------------------------------------------------------------------------------
 
 
-def _clean_value(spec: FieldSpec, raw: Any, where: str, field_name: str) -> Any:
+def clean_value(spec: FieldSpec, raw: Any, where: str, field_name: str) -> Any:
     value = "" if raw is None else str(raw).strip()
     if not value:
         if spec.required:
@@ -424,7 +424,7 @@ def _clean_value(spec: FieldSpec, raw: Any, where: str, field_name: str) -> Any:
             raise ApplicationError(f"{where}“{spec.label}”应为不小于 0 的金额", code="invalid_money", field=field_name)
         return str(amount.quantize(Decimal("0.01")))
     if spec.kind == "integer":
-        if not value.isdigit() or len(value) > 9:
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
             raise ApplicationError(
                 f"{where}“{spec.label}”应为不小于 0 的整数", code="invalid_integer", field=field_name
             )
@@ -454,9 +454,7 @@ def clean_data(item: ItemType, data: dict[str, Any]) -> dict[str, Any]:
         raise ApplicationError(
             f"“{item.title}”没有字段：{'、'.join(unknown)}", code="unknown_field", field=f"fields.{unknown[0]}"
         )
-    fields = {
-        spec.name: _clean_value(spec, fields_in.get(spec.name), "", f"fields.{spec.name}") for spec in item.fields
-    }
+    fields = {spec.name: clean_value(spec, fields_in.get(spec.name), "", f"fields.{spec.name}") for spec in item.fields}
     rows_in = data.get("rows") or []
     if not isinstance(rows_in, list) or any(not isinstance(row, dict) for row in rows_in):
         raise ApplicationError("rows 应为对象数组", code="invalid_rows", field="rows")
@@ -476,7 +474,7 @@ def clean_data(item: ItemType, data: dict[str, Any]) -> dict[str, Any]:
             )
         rows.append(
             {
-                spec.name: _clean_value(
+                spec.name: clean_value(
                     spec, row.get(spec.name), f"{item.rows_label}第 {index} 行", f"rows.{index - 1}.{spec.name}"
                 )
                 for spec in item.rows

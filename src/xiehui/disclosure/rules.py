@@ -204,7 +204,8 @@ def disclosure_facts(lo: int, hi: int, as_of: dt.date) -> dict[int, dict[str, An
         .values_list("organization_id", "item_type", "period", "first_published_at")
     )
     for org_id, code, period, first in rows:
-        out.setdefault(org_id, {}).setdefault("disclosed", {})[(code, period)] = clock.local_date(first)
+        if first is not None:  # excluded above; the type of the column says nullable
+            out.setdefault(org_id, {}).setdefault("disclosed", {})[(code, period)] = clock.local_date(first)
     return out
 
 

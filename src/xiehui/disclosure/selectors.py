@@ -121,7 +121,8 @@ def _facts_many(registered: dict[int, dt.date], as_of: dt.date) -> dict[int, Fac
         organization_id__in=ids, slot__isnull=False, first_published_at__lte=end
     ).values_list("organization_id", "item_type", "period", "first_published_at")
     for org_id, code, period, first in rows:
-        facts[org_id].first_published[(code, period)] = clock.local_date(first)
+        if first is not None:  # filtered by the query; the column is nullable
+            facts[org_id].first_published[(code, period)] = clock.local_date(first)
     changes = DisclosureVersion.objects.filter(
         Q(disclosure__slot__isnull=True, number=1) | Q(change_kind=ChangeKind.UPDATE),
         disclosure__organization_id__in=ids,
@@ -131,7 +132,8 @@ def _facts_many(registered: dict[int, dt.date], as_of: dt.date) -> dict[int, Fac
         "disclosure__organization_id", "disclosure__item_type", "disclosure__title", "effective_on", "published_at"
     )
     for org_id, code, title, happened_on, published_at in changes:
-        facts[org_id].events.append((code, title, happened_on, clock.local_date(published_at)))
+        if happened_on is not None and published_at is not None:  # filtered by the query
+            facts[org_id].events.append((code, title, happened_on, clock.local_date(published_at)))
     for item in catalogue.TYPES:
         if item.source:
             for org_id, periods in sources.published_days(item.source, ids, as_of).items():

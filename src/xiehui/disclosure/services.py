@@ -67,6 +67,16 @@ def _attach(version: DisclosureVersion, uploads: Iterable[UploadedFile], actor: 
     files.attachments_store(owner=version, uploads=uploads, actor=actor, purpose=ATTACHMENT_PURPOSE, field="files")
 
 
+def _carry_attachments(source: DisclosureVersion | None, target: DisclosureVersion) -> None:
+    """A new version starts with the files of the version it replaces (the stored files are shared, never rewritten)."""
+    if source is None:
+        return
+    for attachment in files.attachments_of(source, purpose=ATTACHMENT_PURPOSE):
+        attachment.pk = None
+        attachment.object_id = str(target.pk)
+        attachment.save(force_insert=True)
+
+
 def _slot(item: catalogue.ItemType, period: str) -> str | None:
     return None if item.cadence == catalogue.EVENT else f"{item.code}:{period}"
 
@@ -210,6 +220,7 @@ def version_new(
     )
     version.full_clean()
     version.save()
+    _carry_attachments(current, version)
     _attach(version, uploads, actor)
     audit.record(
         actor=actor,

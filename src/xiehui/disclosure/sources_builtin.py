@@ -28,5 +28,6 @@ def annual_report_days(org_ids: Sequence[int], as_of: dt.date) -> dict[int, dict
         organization_id__in=list(org_ids), first_submitted_on__isnull=False, first_submitted_on__lte=as_of
     ).values_list("organization_id", "year", "first_submitted_on")
     for org_id, year, day in rows:
-        out.setdefault(org_id, {})[str(year)] = day
+        if day is not None:  # filtered by the query; the column is nullable
+            out.setdefault(org_id, {})[str(year)] = day
     return out

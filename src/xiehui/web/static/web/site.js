@@ -5,3 +5,9 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
