@@ -171,6 +171,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 OTP_TOTP_ISSUER = "xiehui 协会"
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["xiehui.formats"]  # ISO dates first in forms (formats/zh_Hans)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
