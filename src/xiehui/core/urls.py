@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_signup
 
 app_name = "core"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views_signup.signup, name="signup"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("profile/", views.profile, name="profile"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
