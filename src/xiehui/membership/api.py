@@ -1,5 +1,74 @@
-"""Filled by the helper that owns it."""
+"""The members directory on the data port: an association's own staff read its current members.
 
-from ninja import Router
+Kept small on purpose: issue 5 adds joining, exits and classes here.
+"""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Query, Router, Schema
+
+from xiehui.core import clock
+from xiehui.core.api import AUTH, ERRORS, PageMeta
+from xiehui.core.errors import NotFound
+from xiehui.core.selectors import capped_count, page_rows
+from xiehui.core.typing import Request
+from xiehui.registry import selectors as registry
+
+from . import selectors
+from .models import Member
+
+router = Router(tags=["membership 会员"])
+MAX_LIMIT = 100
+
+
+class MemberOut(Schema):
+    id: int
+    kind: str = Field(..., description="enterprise（单位会员）或 individual（个人会员）")
+    name: str
+    uscc: str
+    member_class: str
+    joined_on: dt.date
+    representatives: list[str] = Field(..., description="现任会员代表的用户名")
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    meta: PageMeta
+
+
+class MemberQuery(Schema):
+    kind: str = Field("", description="enterprise 或 individual")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+def _member(m: Member) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "name": m.name,
+        "uscc": m.uscc,
+        "member_class": m.member_class,
+        "joined_on": m.joined_on,
+        "representatives": [r.user.username for r in m.representatives.all() if r.until is None],
+    }
+
+
+@router.get("/organizations/{uscc}/members", response={200: MemberPage, **ERRORS}, auth=AUTH)
+def list_members(request: Request, uscc: str, query: Query[MemberQuery]) -> dict[str, Any]:
+    """The current members of an association, to its own staff only (404 for everyone else)."""
+    org = registry.organization_get(actor=request.auth, uscc=uscc)
+    if not registry.staff_of(request.auth, org):
+        raise NotFound("未找到该协会的会员名录")
+    qs = selectors.members_of(org, as_of=clock.today())
+    if query.kind:
+        qs = qs.filter(kind=query.kind)
+    count, exact = capped_count(qs)
+    rows = page_rows(qs, query.offset, query.limit)
+    return {
+        "items": [_member(m) for m in rows],
+        "meta": {"count": count, "count_exact": exact, "limit": query.limit, "offset": query.offset},
+    }

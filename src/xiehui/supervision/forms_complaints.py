@@ -40,6 +40,8 @@ class ComplaintForm(forms.Form):
         help_text=_("实名投诉必填；仅承办的登记管理机关工作人员可见"),
     )
     evidence = MultipleFileField(label=_("证据材料（PDF、PNG、JPEG，可多选）"), required=False)
+    # Where the complainant came from (e.g. "disclosure:123", a reported disclosure item), kept on the complaint.
+    source = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -36,11 +36,12 @@ from .forms_complaints import (
     InterviewForm,
     InvestigateForm,
 )
-from .models import Complaint, KeyInspection
+from .models import Complaint, KeyInspection, Pledge
 from .services import complaints as services
 from .services import inspections as inspection_services
 
 CANDIDATE_LIMIT = 20
+SOURCE_MAX = 20
 
 
 def _form_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
@@ -68,13 +69,36 @@ def _candidates(request: Request) -> tuple[str, list[Organization]]:
     return q, []
 
 
+def _initial(request: Request, candidates: list[Organization]) -> dict[str, str]:
+    """Prefill from the link that led here: the association, the pledge said broken, where it came from."""
+    initial = {"uscc": candidates[0].uscc} if len(candidates) == 1 else {}
+    pledge = request.GET.get("pledge", "")
+    if pledge in Pledge.values:
+        initial["pledge"] = pledge
+    source = request.GET.get("source", "").strip()
+    if source and len(source) <= SOURCE_MAX:
+        initial["source"] = source
+    return initial
+
+
+def _with_source(request: Request) -> Any:
+    """The POST, with ?source= from the page's address when the hidden field did not carry it."""
+    source = request.GET.get("source", "").strip()
+    if request.method != "POST" or "source" in request.POST or not source or len(source) > SOURCE_MAX:
+        return request.POST or None
+    data = request.POST.copy()
+    data["source"] = source
+    return data
+
+
 @ratelimit(group=services.FILING_RATE_GROUP, key="ip", rate=services.FILING_RATE, method="POST", block=False)
 def complaint_new(request: Request) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "supervision/complaint_rate_limited.html", status=429)
     q, candidates = _candidates(request)
-    initial = {"uscc": candidates[0].uscc} if len(candidates) == 1 else {}
-    form = ComplaintForm(request.POST or None, request.FILES or None, candidates=candidates, initial=initial)
+    form = ComplaintForm(
+        _with_source(request), request.FILES or None, candidates=candidates, initial=_initial(request, candidates)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -89,6 +113,7 @@ def complaint_new(request: Request) -> HttpResponse:
                 uploads=data["evidence"],
                 actor=request.user if request.user.is_authenticated else None,
                 now=clock.now(),
+                source=data["source"],
             )
             messages.success(request, f"投诉已受理，查询码 {complaint.code}，请妥善保存，凭查询码查看办理进度和答复。")
             return redirect(f"{reverse('supervision:complaint_status')}?code={complaint.code}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -328,3 +329,39 @@ def test_handling_officer_reveals_the_phone_and_it_is_audited(world, as_user):
     assert as_user(world.officer_province).post(url).status_code == 403  # sees the complaint, does not handle it
     assert as_user(world.officer_qingdao).post(url).status_code == 404
     assert as_user(world.staff_a).post(url).status_code == 403
+
+
+# -- prefilled from a pledge or a disclosure (issue 4) ------------------------------------------------
+
+
+def test_form_preselects_the_pledge_named_in_the_link(world, client):
+    page = client.get(NEW, {"uscc": world.org_a.uscc, "pledge": Pledge.SLUSH_FUNDS})
+    assert re.search(r'value="slush_funds"[^>]*checked', page.text)
+    assert len(re.findall(r'name="pledge"[^>]*checked', page.text)) == 1
+
+
+def test_form_ignores_a_pledge_that_is_not_a_complaint_ground(world, client):
+    page = client.get(NEW, {"uscc": world.org_a.uscc, "pledge": "no_forced_membership"})
+    assert page.status_code == 200 and not re.search(r'name="pledge"[^>]*checked', page.text)
+
+
+def test_source_from_the_link_is_kept_on_the_complaint(world, client):
+    response = client.post(f"{NEW}?uscc={world.org_a.uscc}&source=disclosure:123", form_data(world))
+    assert response.status_code == 302
+    assert Complaint.objects.get().source == "disclosure:123"
+
+
+def test_source_in_the_hidden_field_is_kept_on_the_complaint(world, client):
+    assert 'type="hidden"' in str(client.get(NEW, {"source": "disclosure:9"}).context["form"]["source"])
+    client.post(NEW, form_data(world, source="disclosure:9"))
+    assert Complaint.objects.get().source == "disclosure:9"
+
+
+def test_source_longer_than_20_characters_is_dropped(world, client):
+    client.post(f"{NEW}?source={'x' * 21}", form_data(world))
+    assert Complaint.objects.get().source == ""
+
+
+def test_a_complaint_without_source_has_none(world, client):
+    client.post(NEW, form_data(world))
+    assert Complaint.objects.get().source == ""
