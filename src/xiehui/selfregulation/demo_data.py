@@ -14,6 +14,8 @@ from xiehui.core.demo import extension
 from xiehui.core.models import User
 from xiehui.registry.models import Organization
 
+from . import pledges
+from . import services_commitments as commitments
 from . import services_norms as norms
 from .models import NormKind, Organ
 
@@ -159,11 +161,35 @@ def _norms(staff: User, org: Organization) -> int:
     return 4
 
 
+RATINGS = [
+    ("member", 5, "统计数据及时，培训收费与非会员一致，服务规范。"),
+    ("public", 4, "景气指数很有参考价值，希望增加分地区数据。"),
+    ("staff_ruanjian", 4, "行业交流活动组织有序。"),
+]
+
+
+def _commitments(users: dict[str, User], org: Organization, now: dt.datetime) -> int:
+    everything = [p.code for p in pledges.STANDARD]
+    commitments.pledge_sign(
+        actor=users["staff_wuliu"],
+        organization=org,
+        pledges=everything,
+        signatory="王志强",
+        signatory_title="会长",
+        signed_on=dt.date(2025, 3, 1),
+        now=_at(dt.date(2025, 3, 1)),
+    )
+    for username, score, comment in RATINGS:
+        commitments.rating_submit(actor=users[username], organization=org, score=score, comment=comment, now=now)
+    return len(RATINGS)
+
+
 @extension(order=35)
 def load(users: dict[str, User], now: dt.datetime) -> str:
     org = Organization.objects.get(name="山东省物流与采购联合会")
     count = _norms(users["staff_wuliu"], org)
+    ratings = _commitments(users, org, now)
     return (
         f"自律规范：山东省物流与采购联合会 {count} 项（行规行约经会员代表大会通过、团体标准修订一次、倡议已废止）"
-        "及自律与诚信工作委员会"
+        f"及自律与诚信工作委员会；签署全部诚信承诺；社会评价 {ratings} 条"
     )
