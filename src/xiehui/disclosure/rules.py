@@ -126,7 +126,8 @@ def _periods(
     item: ItemType, start: dt.date, as_of: dt.date, values: Mapping[str, Any]
 ) -> Iterator[tuple[str, dt.date]]:
     """(period, due day) of a periodic item from the first platform year up to the next deadline after as_of."""
-    for year in range(max(start.year, values["first_year"]), as_of.year + 1):
+    # the last year whose deadline (in the next year) the calendar can still express
+    for year in range(max(start.year, values["first_year"]), min(as_of.year, dt.MAXYEAR - 1) + 1):
         if item.cadence == YEARLY:
             yield str(year), yearly_due_on(year, values)
         else:

@@ -153,3 +153,8 @@ def test_dis_3_no_reminder_once_published(world):
     _publish_report(world, dt.date(2026, 4, 1))
     engine.tick(as_of=dt.date(2026, 5, 30), now=NOW, org_ids=[world.org_a.pk])
     assert not Reminder.objects.filter(key__startswith="DIS-3:financial_report:2025").exists()
+
+
+def test_dis_3_survives_the_last_day_of_the_calendar():
+    status = timeliness(Facts(REGISTERED), dt.date(9999, 12, 31), VALUES)
+    assert status.missing > 0
