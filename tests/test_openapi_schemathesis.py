@@ -125,7 +125,8 @@ def test_every_operation_conforms_to_schema_for_anonymous_visitor(api_world, liv
         "\n[[operations]]\n"
         'include-path-regex = "(registration-applications|change-filings|annual-reports|orders|penalties|'
         "address-letters|court-entries|complaints|inspections|removal-applications|objections|listings|flags|"
-        'reminders|rules/parameters|credit/events)"\n'
+        "reminders|rules/parameters|credit/events|disclosure-versions|disclosures/\\\\{disclosure_id\\\\}/versions|"
+        'norms/versions|/amend|/repeal|integrity-body|/report|/moderate|/members)"\n'
         "phases.coverage.enabled = false\n"
         "generation.max-examples = 3\n"
     )
@@ -160,6 +161,23 @@ def test_change_filing_operations_conform_to_schema_with_staff_token(api_world, 
         # Filing, and reading their own filings; deciding is the officer run's.
         "--include-path-regex",
         r"change-filings(/\{filing_id\})?$",
+        config=config,
+    )
+
+
+@slow_run
+@schemathesis_group
+def test_disclosure_and_norm_writes_conform_to_schema_with_staff_token(api_world, live_server, tmp_path):
+    _, secret = api_token_create(user=api_world.staff_a, name="schemathesis", days=1)
+    # The staff's own association, so that valid drafts are accepted (201) and refusals are 4xx problems.
+    config = CONFIG + f'\n[parameters]\n"path.uscc" = "{api_world.org_a.uscc}"\n'
+    schemathesis(
+        live_server,
+        tmp_path,
+        "--header",
+        f"Authorization: Bearer {secret}",
+        "--include-path-regex",
+        r"^/api/v1/(organizations/\{uscc\}/(disclosures|norms|pledges|integrity-body)$|disclosure-versions|norms/)",
         config=config,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -167,6 +168,11 @@ def build_api() -> NinjaAPI:
         code = {400: "bad_request", 403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         detail = "请求体不是有效的 JSON" if exc.status_code == 400 else str(exc)
         return problem(request, status=exc.status_code, detail=detail, code=code)
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # e.g. "Content-Type: multipart/form-data" without a boundary: the body cannot be read
+        return problem(request, status=400, detail=f"请求体不是有效的 multipart/form-data：{exc}", code="bad_request")
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:

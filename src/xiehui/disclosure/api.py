@@ -429,9 +429,15 @@ def delete_disclosure_version(request: Request, version_id: int) -> Status[None]
     response={201: DisclosureDraftOut, **CONFLICT_ERRORS},
     auth=AUTH,
 )
-def add_disclosure_attachments(request: Request, version_id: int, files: File[list[UploadedFile]]) -> Status[object]:
+def add_disclosure_attachments(
+    request: Request,
+    version_id: int,
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # an empty form is a 400 problem, not a 422
+) -> Status[object]:
     """Attach files to a draft (multipart `files`: PDF, PNG, JPEG, type checked by content, size-limited)."""
     version = _version(request, version_id)
+    if not files:
+        raise ApplicationError("请选择要上传的文件（PDF、PNG 或 JPEG）", code="required", field="files")
     version = services.draft_update(
         actor=request.auth,
         version=version,

@@ -364,7 +364,15 @@ def test_it_refuses_an_upload_over_the_size_limit(staff, items, settings):
 
 def test_an_attachment_upload_needs_files(staff, items):
     version = items.trip.versions.get()
-    problem(staff.post(f"{API}/disclosure-versions/{version.pk}/attachments", {}), 422)
+    problem(staff.post(f"{API}/disclosure-versions/{version.pk}/attachments", {}), 400)
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_problem(staff, items):
+    version = items.trip.versions.get()
+    response = staff.post(
+        f"{API}/disclosure-versions/{version.pk}/attachments", b"", content_type="multipart/form-data"
+    )
+    problem(response, 400)
 
 
 def test_staff_remove_an_attachment_from_a_draft(staff, items):
