@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -351,12 +352,14 @@ def typed_types() -> list[ItemType]:
 
 # --- periods --------------------------------------------------------------------------------------------
 
-PERIOD = {YEARLY: re.compile(r"^(\d{4})$"), HALFYEARLY: re.compile(r"^(\d{4})H([12])$")}
+# ASCII digits only: `\d` would also take "２０２５" or "٢٠٢٥", a second slot for the same year that DIS-3 never finds.
+PERIOD = {YEARLY: re.compile(r"([0-9]{4})"), HALFYEARLY: re.compile(r"([0-9]{4})H([12])")}
+FIRST_PERIOD_YEAR = 1900  # "0000" has no calendar day; no association discloses a period before this
 
 
 def period_end(cadence: str, period: str) -> dt.date:
     """The last day of a yearly ("2025") or half-yearly ("2025H1") period."""
-    match = PERIOD[cadence].match(period)
+    match = PERIOD[cadence].fullmatch(period)
     if match is None:
         raise ValueError(period)
     year = int(match.group(1))
@@ -382,12 +385,20 @@ def item_label(item: ItemType, period: str) -> str:
 
 def clean_period(item: ItemType, period: str, *, today: dt.date) -> str:
     """Check a period for a periodic item ("" for the others); a period must have ended to be disclosed."""
-    period = (period or "").strip().upper()
+    # full-width input ("２０２５ｈ１", typed with a Chinese input method) reads as what it looks like
+    period = unicodedata.normalize("NFKC", period or "").strip().upper()
     if item.cadence not in PERIOD:
         return ""
     example = "2025" if item.cadence == YEARLY else "2025H1 或 2025H2"
-    if not PERIOD[item.cadence].match(period):
+    match = PERIOD[item.cadence].fullmatch(period)
+    if match is None:
         raise ApplicationError(f"“{item.title}”的期间应写作 {example}", code="period_format", field="period")
+    if int(match.group(1)) < FIRST_PERIOD_YEAR:
+        raise ApplicationError(
+            f"期间“{period}”的年份应不早于 {FIRST_PERIOD_YEAR} 年，请写作 {example}",
+            code="period_format",
+            field="period",
+        )
     if period_end(item.cadence, period) >= today:
         raise ApplicationError(
             f"{period_label(item.cadence, period)}尚未结束，不能公开“{item.title}”",
@@ -422,7 +433,7 @@ def clean_value(spec: FieldSpec, raw: Any, where: str, field_name: str) -> Any:
             ) from None
         if not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
             raise ApplicationError(f"{where}“{spec.label}”应为不小于 0 的金额", code="invalid_money", field=field_name)
-        return str(amount.quantize(Decimal("0.01")))
+        return str(amount.quantize(Decimal("0.01")).copy_abs())  # "-0" is 0.00, never a negative zero on the page
     if spec.kind == "integer":
         if not (value.isascii() and value.isdigit()) or len(value) > 9:
             raise ApplicationError(

@@ -325,6 +325,7 @@ class WorkspaceFilterForm(forms.Form):
         ]
 
 
+AS_OF_FIRST, AS_OF_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # as the API's DIS-3 status accepts
 SORT_CHOICES = [
     ("completeness", _("完整率（低者在前）")),
     ("-completeness", _("完整率（高者在前）")),
@@ -348,3 +349,14 @@ class ConsoleFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
+
+    def clean_as_of(self) -> dt.date | None:
+        """DIS-3 walks every period from the first platform year to the date: keep it to the years the data port
+        accepts too, or one date in year 9999 costs thousands of periods for every association in the jurisdiction."""
+        as_of: dt.date | None = self.cleaned_data.get("as_of")
+        if as_of is not None and not AS_OF_FIRST <= as_of <= AS_OF_LAST:
+            raise ValidationError(
+                f"统计日期 {as_of:%Y-%m-%d} 超出范围，应在 {AS_OF_FIRST:%Y-%m-%d} 至 {AS_OF_LAST:%Y-%m-%d} 之间",
+                code="as_of_range",
+            )
+        return as_of

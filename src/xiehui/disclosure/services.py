@@ -63,7 +63,13 @@ def _attach(version: DisclosureVersion, uploads: Iterable[UploadedFile], actor: 
         return
     existing = Attachment.objects.filter(object_id=str(version.pk), purpose=ATTACHMENT_PURPOSE).count()
     if existing + len(uploads) > MAX_ATTACHMENTS:
-        raise ApplicationError(f"每个版本最多 {MAX_ATTACHMENTS} 个附件", code="too_many_files", field="files")
+        raise ApplicationError(
+            f"每个版本最多 {MAX_ATTACHMENTS} 个附件：本版本已有 {existing} 个，此次又选择了 {len(uploads)} 个，"
+            f"请减少 {existing + len(uploads) - MAX_ATTACHMENTS} 个",
+            code="too_many_files",
+            field="files",
+            extra={"limit": MAX_ATTACHMENTS, "existing": existing},
+        )
     files.attachments_store(owner=version, uploads=uploads, actor=actor, purpose=ATTACHMENT_PURPOSE, field="files")
 
 

@@ -20,6 +20,7 @@ from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
 from xiehui.supervision import selectors_reports
+from xiehui.supervision.models import ReportStatus
 from xiehui.web.access import officer_required, staff_required
 from xiehui.web.exports import csv_response
 from xiehui.web.paging import PAGE_SIZE, Page, paginate
@@ -109,7 +110,10 @@ def _editor(request: Request, item: catalogue.ItemType, **kwargs: Any) -> tuple[
 
 
 def _editor_page(request: Request, editor: Editor, **context: Any) -> HttpResponse:
-    return render(request, "disclosure/workspace_form.html", {"editor": editor, "item": editor.item, **context})
+    # A browser never sends a file again: when the form comes back, say which chosen files were not saved.
+    unsaved = [f.name for f in request.FILES.getlist("attachments")] if request.method == "POST" else []
+    context = {"editor": editor, "item": editor.item, "unsaved_files": unsaved, **context}
+    return render(request, "disclosure/workspace_form.html", context)
 
 
 @staff_required
@@ -313,7 +317,9 @@ def portal_annual_reports(request: Request, uscc: str) -> HttpResponse:
     if not selectors.reads_members_only(request.user, org, clock.today()):
         raise NotFound("未找到该公开事项")
     reports = selectors_reports.filed_reports_of(org).exclude(first_submitted_on=None)
-    return render(request, "disclosure/portal_annual_reports.html", {"org": org, "reports": reports})
+    # a returned report is the association's to edit again: its content is a draft until it is resubmitted
+    context = {"org": org, "reports": reports, "returned": ReportStatus.RETURNED}
+    return render(request, "disclosure/portal_annual_reports.html", context)
 
 
 # -- console -----------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .models import Member
 
 router = Router(tags=["membership 会员"])
 MAX_LIMIT = 100
+MAX_OFFSET = 100_000  # as the register's lists: beyond it the database cannot even hold the number (500)
 
 
 class MemberOut(Schema):
@@ -42,7 +43,7 @@ class MemberPage(Schema):
 class MemberQuery(Schema):
     kind: str = Field("", description="enterprise 或 individual")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _member(m: Member) -> dict[str, Any]:
