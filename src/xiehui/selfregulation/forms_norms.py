@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NormKind, Organ
 from .selectors_norms import STATUS_LABELS
+from .services_norms import MAX_VOTES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -17,7 +18,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _count(label: StrOrPromise) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, widget=forms.NumberInput(attrs={"min": 0}))
+    # the service bounds the count (MAX_VOTES) and says which one is off; the browser hints the same bound
+    return forms.IntegerField(label=label, min_value=0, widget=forms.NumberInput(attrs={"min": 0, "max": MAX_VOTES}))
 
 
 class NormFilterForm(forms.Form):

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from .pledges import STANDARD
 from .rules import BL2
+from .schemas_norms import IsoDate
 
 PLEDGE_CODES = "承诺事项代码：" + "；".join(f"{p.code}={p.text}" for p in STANDARD)
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON integer only: lax parsing would take true as 1 star and "5" or 5.0 as 5."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("评分应为整数（JSON 数字，如 4）")
+    return value
+
+
+Score = Annotated[int, BeforeValidator(_json_integer)]
 
 
 # -- pledges ----------------------------------------------------------------------------------------------
@@ -44,7 +57,8 @@ class PledgeSignIn(Schema):
     pledges: list[str] = Field(..., min_length=1, description=PLEDGE_CODES)
     signatory: str = Field(..., max_length=50, description="签署人姓名")
     signatory_title: str = Field(..., max_length=50, description="签署人职务")
-    signed_on: dt.date = Field(..., description="签署日期，不晚于今天")
+    # "YYYY-MM-DD" only: a lax date would take the number 0 as 1970-01-01, and a signed letter is never changed
+    signed_on: IsoDate = Field(..., description="签署日期（YYYY-MM-DD），不晚于今天")
 
 
 # -- ratings ----------------------------------------------------------------------------------------------
@@ -85,7 +99,7 @@ class RatingPage(Schema):
 
 
 class RatingCreateIn(Schema):
-    score: int = Field(..., description=f"评分 {BL2.parameters['min_score']}–{BL2.parameters['max_score']}")
+    score: Score = Field(..., description=f"评分 {BL2.parameters['min_score']}–{BL2.parameters['max_score']}")
     comment: str = Field(
         "",
         max_length=5000,

@@ -16,7 +16,6 @@ from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet
 
 from xiehui.core import clock
 from xiehui.core.errors import ApplicationError, NotFound
-from xiehui.core.models import Role
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
 from xiehui.registry.selectors import Actor
@@ -25,6 +24,7 @@ from . import pledges as catalogue
 from .models import PledgeSignature, Rating, RatingReport, RatingStatus
 
 SCORES = (1, 2, 3, 4, 5)
+USCC_SHAPE = re.compile(r"[0-9A-Z]{18}", re.ASCII)
 
 
 # -- pledges ----------------------------------------------------------------------------------------------
@@ -161,17 +161,9 @@ def rating_get(*, pk: int) -> Rating:
     return rating
 
 
-def is_admin(actor: Actor) -> bool:
-    """System administrators moderate everywhere; officers within their jurisdiction."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    return getattr(actor, "role", None) == Role.ADMIN or bool(getattr(actor, "is_superuser", False))
-
-
 def _moderation_scope(actor: Actor) -> QuerySet[Rating]:
+    """The ratings the actor moderates: those of associations within an officer's jurisdiction, none otherwise."""
     qs = Rating.objects.select_related("organization", "rater", "moderated_by")
-    if is_admin(actor):
-        return qs
     prefix = registry.officer_prefix(actor)
     if prefix is None:
         return qs.none()
@@ -214,7 +206,9 @@ def moderation_queue(*, actor: Actor, filters: ModerationFilters) -> QuerySet[Ra
     q = filters.q.strip()
     if q:
         compact = q.replace(" ", "").upper()
-        qs = qs.filter(organization__uscc=compact) if len(compact) == 18 else qs.filter(organization__name__contains=q)
+        # a USCC is 18 ASCII letters and digits; an 18-character association name is searched as a name
+        is_uscc = USCC_SHAPE.fullmatch(compact) is not None
+        qs = qs.filter(organization__uscc=compact) if is_uscc else qs.filter(organization__name__contains=q)
     return qs.order_by("-pending", "-reports", "-created_at", "-pk")
 
 

@@ -106,10 +106,16 @@ def _filtered(qs: QuerySet[Norm], filters: NormFilters) -> QuerySet[Norm]:
     return qs
 
 
+UNPUBLISHED_STATUSES = ("draft", "adopted", "pending")
+
+
 def norm_list(*, actor: Actor, organization: Organization, filters: NormFilters) -> QuerySet[Norm]:
     """One association's norms visible to the actor, filtered; in force first, by kind, then title."""
-    qs = _filtered(norms_visible(actor).filter(organization=organization), filters)
-    return qs.order_by(REPEALED_LAST, KIND_ORDER, "title", "pk")
+    qs = norms_visible(actor).filter(organization=organization)
+    if filters.status in UNPUBLISHED_STATUSES and not may_see_unpublished(actor, organization):
+        # asking for what awaits a meeting or publication must not reveal that an amendment is under way
+        qs = qs.none()
+    return _filtered(qs, filters).order_by(REPEALED_LAST, KIND_ORDER, "title", "pk")
 
 
 def norm_get(*, actor: Actor, pk: int, organization: Organization | None = None) -> Norm:

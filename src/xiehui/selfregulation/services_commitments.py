@@ -23,7 +23,6 @@ from xiehui.registry.models import Organization
 from xiehui.registry.selectors import Actor
 
 from . import pledges as catalogue
-from . import selectors_commitments as selectors
 from .models import PledgeSignature, Rating, RatingReport, RatingStatus
 from .rules import BL2
 
@@ -242,9 +241,7 @@ def rating_report(*, actor: User, rating: Rating, reason: str, now: dt.datetime)
 
 
 def may_moderate(actor: Actor, organization: Organization) -> bool:
-    """Officers whose jurisdiction covers the association's authority, and system administrators."""
-    if selectors.is_admin(actor):
-        return True
+    """Only officers whose jurisdiction covers the association's authority (BL-2); nobody else, admins included."""
     prefix = registry.officer_prefix(actor)
     return prefix is not None and organization.authority_region_id.startswith(prefix)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -27,8 +28,9 @@ from . import rules
 from .models import IntegrityBody, Norm, NormKind, NormVersion, Organ
 
 # T/<association code> <sequence>—<year>; spaces, "-", "–", "－" and "—" are all accepted and normalised.
-STANDARD_CODE = re.compile(r"^T\s*/\s*([A-Z]+)\s*(\d+(?:\.\d+)*)\s*[-–－—]+\s*((?:19|20)\d{2})$")
+STANDARD_CODE = re.compile(r"^T\s*/\s*([A-Z]+)\s*(\d+(?:\.\d+)*)\s*[-–－—]+\s*((?:19|20)\d{2})$", re.ASCII)
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MAX_VOTES = 1_000_000  # far above any meeting; keeps counts within every database's integer column
 VERSION_FIELDS = ("text", "scope", "issued_on", "effective_on", "reason")
 ADOPTION_FIELDS = (
     "organ",
@@ -62,7 +64,8 @@ def _required(value: str | None, *, field: str, label: str, max_length: int | No
 
 def clean_standard_code(code: str) -> str:
     """A group standard's number in its normal form `T/JNJZ 001—2026` (lenient about spaces and dashes)."""
-    match = STANDARD_CODE.match((code or "").strip().upper())
+    # full-width letters and digits (Ｔ／ＪＮＪＺ　００１) become ASCII, so one standard has one number
+    match = STANDARD_CODE.match(unicodedata.normalize("NFKC", code or "").strip().upper())
     if match is None:
         raise ApplicationError(
             "团体标准编号应为“T/社会团体代号 顺序号—年代号”的格式，如 T/JNJZ 001—2026",
@@ -161,6 +164,8 @@ def _check_votes(attendance: int, votes_for: int, votes_against: int, votes_abst
     ):
         if value is None or value < 0:
             raise ApplicationError(f"请填写{label}（不小于 0 的整数）", code="required", field=field)
+        if value > MAX_VOTES:
+            raise ApplicationError(f"{label} {value} 超过上限 {MAX_VOTES}，请核对", code="too_large", field=field)
     if attendance == 0:
         raise ApplicationError("出席人数应大于 0", code="no_attendance", field="attendance")
     cast = votes_for + votes_against + votes_abstain
