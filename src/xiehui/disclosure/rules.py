@@ -45,19 +45,31 @@ STATE_LABELS = {ON_TIME: "按时公开", LATE: "逾期公开", MISSING: "逾期�
 
 @dataclass(frozen=True)
 class ItemState:
-    """One required publication (or one event) and where it stands as of the evaluated day."""
+    """One required publication (or one event) and where it stands as of the evaluated day.
+
+    The label and the reason are built when read: a jurisdiction's table evaluates
+    tens of thousands of states and shows only a page of them.
+    """
 
     item: ItemType
     period: str
     due_on: dt.date
     published_on: dt.date | None
     state: str
-    label: str
-    reason: str  # in Chinese, with the dates that decided it
+    event: str = ""  # an event's own title
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def label(self) -> str:
+        return f"{self.item.title}（{self.event}）" if self.event else catalogue.item_label(self.item, self.period)
+
+    @property
+    def reason(self) -> str:
+        """In Chinese, with the dates that decided the state."""
+        return _reason(self.label, self.due_on, self.published_on, self.state)
 
 
 @dataclass
@@ -152,43 +164,62 @@ def _reason(label: str, due_on: dt.date, published_on: dt.date | None, state: st
     return f"{label}应于{due_on:%Y-%m-%d}前公开"
 
 
-def _item(item: ItemType, period: str, due_on: dt.date, published_on: dt.date | None, as_of: dt.date) -> ItemState:
-    label = catalogue.item_label(item, period)
-    state = _state(due_on, published_on, as_of)
-    return ItemState(item, period, due_on, published_on, state, label, _reason(label, due_on, published_on, state))
+Schedule = list[tuple[ItemType, str, dt.date]]
 
 
-def timeliness(facts: Facts, as_of: dt.date, values: Mapping[str, Any]) -> Timeliness:
+def schedule(start: dt.date, as_of: dt.date, values: Mapping[str, Any]) -> Schedule:
+    """The required publications (item, period, due day) of an association whose obligations start on `start`
+    (the later of registration and 1 January of the first platform year), up to the deadlines after `as_of`:
+    the same for every association with the same start."""
+    change_days = dt.timedelta(days=values["change_days"])
+    out: Schedule = []
+    for item in catalogue.TYPES:
+        if not item.required:
+            continue
+        if item.cadence == STANDING:
+            out.append((item, "", start + change_days))
+        elif item.cadence in (YEARLY, HALFYEARLY):
+            out.extend(
+                (item, period, due_on) for period, due_on in _periods(item, start, as_of, values) if due_on >= start
+            )
+    return out
+
+
+def timeliness(
+    facts: Facts, as_of: dt.date, values: Mapping[str, Any], memo: dict[Any, Schedule] | None = None
+) -> Timeliness:
     """DIS-3 as of a day: standing items are due `change_days` after the later of registration and the first
     platform year; periodic items by their period's deadline; each event and each change `change_days` after it.
-    A periodic item whose deadline is still ahead is "due" only for the nearest period (what reminders name)."""
+    A periodic item whose deadline is still ahead is "due" only for the nearest period (what reminders name).
+    `memo` shares schedules between associations evaluated together (one dict per batch and parameter set)."""
     result = Timeliness(as_of)
     start = max(facts.registered_on, dt.date(values["first_year"], 1, 1))
+    key = (start, as_of)
+    if memo is None or key not in memo:
+        planned = schedule(start, as_of, values)
+        if memo is not None:
+            memo[key] = planned
+    else:
+        planned = memo[key]
+    published_days = facts.first_published
+    upcoming: set[str] = set()  # periodic items whose nearest future period is already listed
+    for item, period, due_on in planned:
+        published = published_days.get((item.code, period))
+        if as_of <= due_on:
+            if item.cadence == STANDING:
+                pass
+            elif item.code in upcoming or published is not None:
+                continue
+            else:
+                upcoming.add(item.code)
+        result.items.append(ItemState(item, period, due_on, published, _state(due_on, published, as_of)))
     change_days = dt.timedelta(days=values["change_days"])
-    for item in catalogue.TYPES:
-        if item.cadence == STANDING and item.required:
-            published = facts.first_published.get((item.code, ""))
-            result.items.append(_item(item, "", start + change_days, published, as_of))
-        elif item.cadence in (YEARLY, HALFYEARLY) and item.required:
-            upcoming = False
-            for period, due_on in _periods(item, facts.registered_on, as_of, values):
-                if due_on < start:
-                    continue
-                published = facts.first_published.get((item.code, period))
-                if as_of <= due_on and (upcoming or published is not None):
-                    continue
-                upcoming = upcoming or as_of <= due_on
-                result.items.append(_item(item, period, due_on, published, as_of))
     for code, title, happened_on, published_on in facts.events:
-        item = catalogue.BY_CODE[code]
         if published_on > as_of or happened_on < start:
             continue
         due_on = happened_on + change_days
         state = ON_TIME if published_on <= due_on else LATE
-        label = f"{item.title}（{title}）"
-        result.items.append(
-            ItemState(item, "", due_on, published_on, state, label, _reason(label, due_on, published_on, state))
-        )
+        result.items.append(ItemState(catalogue.BY_CODE[code], "", due_on, published_on, state, event=title))
     return result
 
 
@@ -218,7 +249,7 @@ def dis_3_reminders(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[engine.
     values = ctx.params("DIS-3")
     disclosed = f.disclosed or {}
     facts = Facts(registered_on=f.org["registered_on"], first_published=dict(disclosed))
-    for state in timeliness(facts, ctx.as_of, values).upcoming:
+    for state in timeliness(facts, ctx.as_of, values, ctx.memo.setdefault("DIS-3", {})).upcoming:
         if not state.item.typed:
             continue
         for days in values["reminder_days"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -142,6 +143,9 @@ def _facts_many(registered: dict[int, dt.date], as_of: dt.date) -> dict[int, Fac
     return facts
 
 
+BATCH = 2000
+
+
 def timeliness_of(organization: Organization, as_of: dt.date) -> Timeliness:
     """DIS-3 for one association as of a day (what the association, officers and the public page show)."""
     return timeliness_many([organization], as_of)[organization.pk]
@@ -150,8 +154,13 @@ def timeliness_of(organization: Organization, as_of: dt.date) -> Timeliness:
 def timeliness_many(organizations: Sequence[Organization], as_of: dt.date) -> dict[int, Timeliness]:
     """DIS-3 for many associations as of a day; later domains (grade evaluation) read the figures from here."""
     values = params.values("DIS-3")
-    facts = _facts_many({org.pk: org.registered_on for org in organizations}, as_of)
-    return {org_id: timeliness(f, as_of, values) for org_id, f in facts.items()}
+    memo: dict[Any, Any] = {}
+    out: dict[int, Timeliness] = {}
+    for start in range(0, len(organizations), BATCH):  # bounded IN lists (SQLite allows 32,766 parameters)
+        chunk = organizations[start : start + BATCH]
+        facts = _facts_many({org.pk: org.registered_on for org in chunk}, as_of)
+        out.update((org_id, timeliness(f, as_of, values, memo)) for org_id, f in facts.items())
+    return out
 
 
 @dataclass
