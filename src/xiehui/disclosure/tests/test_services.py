@@ -307,3 +307,40 @@ def test_attachments_are_checked_and_stored_on_the_draft(world):
 
 def test_every_catalogue_type_is_readable_in_the_admin_choices():
     assert {t.code for t in catalogue.TYPES} == {c for c, _ in Disclosure._meta.get_field("item_type").choices}
+
+
+def _scripted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tiny_pdf())))
+    writer.add_open_action(JavaScript("app.alert(1)"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "words"),
+    [
+        ("脚本.pdf", "scripted", "upload_active_content", "含有脚本"),
+        ("超大.pdf", "big", "upload_too_large", "超过上限"),
+        ("伪装.pdf", b"plain text pretending", "upload_type", "类型不受支持"),
+    ],
+)
+def test_bad_uploads_are_refused_naming_the_file_and_nothing_is_saved(world, settings, name, content, code, words):
+    settings.XIEHUI_MAX_UPLOAD_BYTES = 2048
+    if content == "scripted":
+        data = _scripted_pdf()
+    elif content == "big":
+        data = tiny_pdf() + b"%" * 4096
+    else:
+        data = content
+    upload = SimpleUploadedFile(name, data, content_type="application/pdf")
+    with pytest.raises(ApplicationError) as exc:
+        draft_report(world, uploads=[upload])
+    assert exc.value.code == code and name in exc.value.message and words in exc.value.message
+    assert exc.value.field == "files"
+    assert not Disclosure.objects.exists() and not DisclosureVersion.objects.exists()
