@@ -113,7 +113,9 @@ USERS = [
         "马强（会员企业代表）",
         "山东省物流与采购联合会会员代表：查看向会员公开的信息、评价协会；已提交一份成立登记申请（我的申请）",
     ),
-    DemoUser("public", Role.PUBLIC, "林晓（社会公众）", "评价协会（社会评价）；投诉举报；也可在 /accounts/signup/ 自行注册"),
+    DemoUser(
+        "public", Role.PUBLIC, "林晓（社会公众）", "评价协会（社会评价）；投诉举报；也可在 /accounts/signup/ 自行注册"
+    ),
     DemoUser(
         "dept",
         Role.DEPARTMENT,
