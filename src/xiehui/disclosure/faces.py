@@ -91,6 +91,9 @@ class Portal:
         return max(found, key=lambda d: (d.period, d.published_at), default=None)
 
 
+PANEL_PER_TYPE = 3  # the page shows the latest of each type; the list page has them all
+
+
 def portal_of(request: HttpRequest, org: Organization) -> Portal:
     cached = getattr(request, "_disclosure_portal", None)
     if isinstance(cached, Portal) and cached.organization.pk == org.pk:
@@ -98,7 +101,7 @@ def portal_of(request: HttpRequest, org: Organization) -> Portal:
     today = clock.today()
     actor = getattr(request, "user", None)
     members = selectors.reads_members_only(actor, org, today)
-    items = list(selectors.published_of(actor=actor, organization=org, as_of=today))
+    items = list(selectors.published_of(actor=actor, organization=org, as_of=today, members=members))
     portal = Portal(org, today, members, items)
     request._disclosure_portal = portal  # type: ignore[attr-defined]
     return portal
@@ -125,7 +128,8 @@ def disclosure_groups(portal: Portal) -> list[dict[str, Any]]:
         if item.source:
             entries[item.audience].append({"title": item.title, "url": _source_url(item, org), "source": True})
             continue
-        for d in sorted(by_type.get(item.code, []), key=lambda d: (d.period, d.published_at), reverse=True):
+        latest = sorted(by_type.get(item.code, []), key=lambda d: (d.period, d.published_at), reverse=True)
+        for d in latest[:PANEL_PER_TYPE]:
             entries[item.audience].append(
                 {
                     "title": d.title,

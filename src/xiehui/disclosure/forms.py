@@ -335,6 +335,22 @@ SORT_CHOICES = [
 ]
 
 
+class PortalFilterForm(forms.Form):
+    """The public list of an association's items: by type, by year published, by title."""
+
+    q = forms.CharField(
+        label=_("标题或期间"), required=False, max_length=60, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    item_type = forms.ChoiceField(label=_("公开事项"), required=False)
+    year = forms.IntegerField(label=_("公开年度"), required=False, min_value=2000, max_value=2099)
+
+    def __init__(self, *args: Any, members: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item_type"].choices = [("", "全部事项")] + [  # type: ignore[attr-defined]
+            (t.code, t.title) for t in catalogue.typed_types() if members or not t.members_only
+        ]
+
+
 class ConsoleFilterForm(forms.Form):
     as_of = forms.DateField(
         label=_("统计日期"),

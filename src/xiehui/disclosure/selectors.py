@@ -38,14 +38,30 @@ def reads_members_only(actor: Actor, organization: Organization, as_of: dt.date)
 
 
 def published_of(
-    *, actor: Actor, organization: Organization, as_of: dt.date, item_type: str = ""
+    *,
+    actor: Actor,
+    organization: Organization,
+    as_of: dt.date,
+    item_type: str = "",
+    q: str = "",
+    year: int | None = None,
+    members: bool | None = None,
 ) -> QuerySet[Disclosure]:
-    """The association's published items the actor may read, newest first, with their current version."""
+    """The association's published items the actor may read, newest first, with their current version.
+
+    `members` passes an answer of `reads_members_only` the caller already has; `year` is the year of the
+    latest publication (Shanghai time).
+    """
     qs = Disclosure.objects.filter(organization=organization, current__isnull=False).select_related("current")
-    if not reads_members_only(actor, organization, as_of):
+    if not (reads_members_only(actor, organization, as_of) if members is None else members):
         qs = qs.filter(members_only=False)
     if item_type:
         qs = qs.filter(item_type=item_type)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(period__icontains=q))
+    if year is not None:
+        start = dt.datetime(year, 1, 1, tzinfo=clock.SHANGHAI)
+        qs = qs.filter(published_at__gte=start, published_at__lt=start.replace(year=year + 1))
     return qs.order_by("-published_at", "-pk")
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("workspace/disclosures/versions/<int:pk>/publish/", views.workspace_publish, name="workspace_publish"),
     path("workspace/disclosures/versions/<int:pk>/discard/", views.workspace_discard, name="workspace_discard"),
     # portal
+    path("organizations/<str:uscc>/disclosures/", views.portal_list, name="list"),
     path(
         "organizations/<str:uscc>/disclosures/annual-work-reports/",
         views.portal_annual_reports,

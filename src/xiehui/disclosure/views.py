@@ -26,7 +26,17 @@ from xiehui.web.exports import csv_response
 from xiehui.web.paging import PAGE_SIZE, Page, paginate
 
 from . import catalogue, faces, selectors, services
-from .forms import EDIT, NEW, REVISE, ConsoleFilterForm, Editor, WorkspaceFilterForm, default_period, initial_from
+from .forms import (
+    EDIT,
+    NEW,
+    REVISE,
+    ConsoleFilterForm,
+    Editor,
+    PortalFilterForm,
+    WorkspaceFilterForm,
+    default_period,
+    initial_from,
+)
 from .models import Disclosure, DisclosureVersion
 from .rules import LATE, MISSING
 
@@ -279,6 +289,27 @@ def _shown_version(disclosure: Disclosure, versions: list[DisclosureVersion], v:
     if found is None:
         raise NotFound("未找到该版本")
     return found
+
+
+@public
+def portal_list(request: Request, uscc: str) -> HttpResponse:
+    """All the association's items the visitor may read, searchable by type, year and title, paginated."""
+    org = registry.organization_get(actor=request.user, uscc=uscc)
+    today = clock.today()
+    members = selectors.reads_members_only(request.user, org, today)
+    form = PortalFilterForm(request.GET or None, members=members)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors.published_of(
+        actor=request.user,
+        organization=org,
+        as_of=today,
+        item_type=filters.get("item_type", ""),
+        q=filters.get("q", ""),
+        year=filters.get("year"),
+        members=members,
+    )
+    context = {"org": org, "form": form, "page": paginate(request, items), "members": members}
+    return render(request, "disclosure/portal_list.html", context)
 
 
 @public
