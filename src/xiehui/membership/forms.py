@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiehui.core.models import User
+from xiehui.core.models import Role, User
 
 from .models import Member, MemberKind
 
@@ -39,10 +39,11 @@ class MemberForm(forms.Form):
 class RepresentativeForm(forms.Form):
     user = forms.ModelChoiceField(
         label=_("会员代表的用户名"),
-        queryset=User.objects.filter(is_active=True),
+        # only member-representative accounts: the form does not reveal which other usernames exist
+        queryset=User.objects.filter(is_active=True, role=Role.MEMBER),
         to_field_name="username",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"invalid_choice": _("未找到该用户名的账户")},
+        error_messages={"invalid_choice": _("未找到该用户名的“会员企业代表”账户")},
         help_text=_("须为“会员企业代表”角色的平台账户"),
     )
     since = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

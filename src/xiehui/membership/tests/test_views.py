@@ -114,10 +114,11 @@ def test_it_adds_a_representative_by_username(world, as_user):
     assert client.post(url, {"user": "member", "since": "2026-01-01"}).status_code == 302
     assert Representative.objects.get().user == world.member
     assert "member" in client.get(url).text
+    # an unknown username and an account of another role read the same: existence is not revealed
     unknown = client.post(url, {"user": "nobody", "since": "2026-01-01"})
-    assert "未找到该用户名的账户" in unknown.text
+    assert "未找到该用户名的“会员企业代表”账户" in unknown.text
     wrong_role = client.post(url, {"user": "staff_b", "since": "2026-01-01"})
-    assert "只有“会员企业代表”角色的账户可以作为会员代表" in wrong_role.text
+    assert "未找到该用户名的“会员企业代表”账户" in wrong_role.text
     assert Representative.objects.count() == 1
 
 
