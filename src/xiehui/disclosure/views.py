@@ -3,13 +3,10 @@ with their version history and attachments, and the officers' DIS-3 monitoring a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +18,7 @@ from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
 from xiehui.supervision import selectors_reports
 from xiehui.supervision.models import ReportStatus
-from xiehui.web.access import officer_required, staff_required
+from xiehui.web.access import not_found_page, officer_required, staff_required
 from xiehui.web.exports import csv_response
 from xiehui.web.paging import PAGE_SIZE, Page, paginate
 
@@ -40,20 +37,7 @@ from .forms import (
 from .models import Disclosure, DisclosureVersion
 from .rules import LATE, MISSING
 
-
-def public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Public pages: a row the visitor may not see is a 404 page (never reveal that it exists)."""
-
-    @wraps(view)
-    def wrapped(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            if exc.status == 404:
-                return render(request, "web/not_found.html", {"message": exc.message}, status=404)
-            raise
-
-    return wrapped
+public = not_found_page  # public pages: a row the visitor may not see is the 404 page
 
 
 def _staff_org(request: Request) -> Organization:

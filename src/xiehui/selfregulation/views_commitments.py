@@ -17,7 +17,7 @@ from xiehui.core.selectors import audit_trail
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
-from xiehui.web.access import officer_required, staff_required
+from xiehui.web.access import not_found_page, officer_required, staff_required
 from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
@@ -30,10 +30,6 @@ from .rules import BL2
 
 def _form_error(form: Any, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _not_found(request: Request, exc: ApplicationError) -> HttpResponse:
-    return render(request, "web/not_found.html", {"message": exc.message}, status=404)
 
 
 def _org(request: Request, uscc: str) -> Organization:
@@ -75,12 +71,10 @@ def workspace_pledges(request: Request) -> HttpResponse:
 # -- portal: ratings -------------------------------------------------------------------------------------
 
 
+@not_found_page
 def rating_list(request: Request, uscc: str) -> HttpResponse:
     """Every visible rating of an association, newest first (htmx: the rows only)."""
-    try:
-        org = _org(request, uscc)
-    except ApplicationError as exc:
-        return _not_found(request, exc)
+    org = _org(request, uscc)
     page = paginate(request, selectors.ratings_visible(org))
     reported = selectors.reported_by(request.user, [r.pk for r in page.items])
     for rating in page.items:
@@ -93,11 +87,9 @@ def rating_list(request: Request, uscc: str) -> HttpResponse:
 
 
 @login_required
+@not_found_page
 def rating_new(request: Request, uscc: str) -> HttpResponse:
-    try:
-        org = _org(request, uscc)
-    except ApplicationError as exc:
-        return _not_found(request, exc)
+    org = _org(request, uscc)
     refusal = services.rating_refusal(request.user, org)
     year = clock.today().year
     own = selectors.own_rating(request.user, org, year) if refusal is None else None
@@ -114,11 +106,9 @@ def rating_new(request: Request, uscc: str) -> HttpResponse:
 
 
 @login_required
+@not_found_page
 def rating_report(request: Request, pk: int) -> HttpResponse:
-    try:
-        rating = selectors.rating_get(pk=pk)
-    except ApplicationError as exc:
-        return _not_found(request, exc)
+    rating = selectors.rating_get(pk=pk)
     form = RatingReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry_selectors
 from xiehui.registry.models import Organization
-from xiehui.web.access import staff_required
+from xiehui.web.access import not_found_page, staff_required
 from xiehui.web.paging import paginate
 
 from . import selectors_norms as selectors
@@ -217,17 +217,9 @@ def workspace_integrity_body(request: Request) -> HttpResponse:
 # -- portal ------------------------------------------------------------------------------------------------
 
 
-def _portal_org(request: Request, uscc: str) -> Organization | HttpResponse:
-    try:
-        return registry_selectors.organization_get(actor=request.user, uscc=uscc)
-    except ApplicationError as exc:
-        return render(request, "web/not_found.html", {"message": exc.message}, status=404)
-
-
+@not_found_page
 def norm_public_list(request: Request, uscc: str) -> HttpResponse:
-    org = _portal_org(request, uscc)
-    if isinstance(org, HttpResponse):
-        return org
+    org = registry_selectors.organization_get(actor=request.user, uscc=uscc)
     form = PublicNormFilterForm(request.GET or None)
     # the public list shows published norms only, whoever asks; drafts are reached from the workspace or console
     qs = selectors.norm_list(actor=None, organization=org, filters=_filters(form))
@@ -237,14 +229,10 @@ def norm_public_list(request: Request, uscc: str) -> HttpResponse:
     return render(request, "selfregulation/norm_public_list.html", context)
 
 
+@not_found_page
 def norm_public_detail(request: Request, uscc: str, pk: int) -> HttpResponse:
-    org = _portal_org(request, uscc)
-    if isinstance(org, HttpResponse):
-        return org
-    try:
-        norm = selectors.norm_get(actor=request.user, pk=pk, organization=org)
-    except ApplicationError as exc:
-        return render(request, "web/not_found.html", {"message": exc.message}, status=404)
+    org = registry_selectors.organization_get(actor=request.user, uscc=uscc)
+    norm = selectors.norm_get(actor=request.user, pk=pk, organization=org)
     _annotate_states([norm])
     versions = selectors.norm_versions(actor=request.user, norm=norm)
     context = {

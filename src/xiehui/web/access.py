@@ -26,16 +26,27 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponseBase]], Ca
                 return redirect_to_login(request.get_full_path())
             if getattr(user, "role", None) not in roles:
                 return render(request, "web/forbidden.html", status=403)
-            try:
-                return view(request, *args, **kwargs)
-            except ApplicationError as exc:
-                if exc.status == 404:
-                    return render(request, "web/not_found.html", {"message": exc.message}, status=404)
-                raise
+            return guarded(request, *args, **kwargs)
 
+        guarded = not_found_page(view)
         return wrapped
 
     return decorator
+
+
+def not_found_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A row the visitor may not see (a service's or selector's 404) becomes the 404 page: never reveal it exists."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            if exc.status == 404:
+                return render(request, "web/not_found.html", {"message": exc.message}, status=404)
+            raise
+
+    return wrapped
 
 
 officer_required = role_required(Role.OFFICER)
