@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiehui.core.errors import ApplicationError
-from xiehui.core.models import Attachment
+from xiehui.core.models import Attachment, Region
+from xiehui.core.selectors import home_province_regions
 from xiehui.registry.forms import MultipleFileField
 
 from . import catalogue
@@ -364,7 +365,13 @@ class ConsoleFilterForm(forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+    region = forms.ChoiceField(label=_("登记管理机关所在地区"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cities = home_province_regions().filter(kind=Region.Kind.CITY)
+        self.fields["region"].choices = [("", _("全部")), *[(c.code[:4], c.name) for c in cities]]  # type: ignore[attr-defined]
 
     def clean_as_of(self) -> dt.date | None:
         """DIS-3 walks every period from the first platform year to the date: keep it to the years the data port

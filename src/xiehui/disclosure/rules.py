@@ -243,24 +243,43 @@ def disclosure_facts(lo: int, hi: int, as_of: dt.date) -> dict[int, dict[str, An
 
 @evaluator(stage=10)
 def dis_3_reminders(f: engine.OrgFacts, ctx: engine.Context) -> Iterator[engine.Effect]:
-    """DIS-3: remind the association 30, 7 and 1 days before a typed item falls due while it is unpublished."""
+    """DIS-3: remind the association 30, 7 and 1 days before a typed item falls due while it is unpublished.
+
+    Only deadlines within the reminder window are looked at (on most days there are none), from the
+    schedule shared by every association with the same start: a daily run costs next to nothing.
+    """
     if f.org["status"] != "registered":
         return
     values = ctx.params("DIS-3")
     disclosed = f.disclosed or {}
-    facts = Facts(registered_on=f.org["registered_on"], first_published=dict(disclosed))
-    for state in timeliness(facts, ctx.as_of, values, ctx.memo.setdefault("DIS-3", {})).upcoming:
-        if not state.item.typed:
+    for item, period, due_on in _reminder_window(f.org["registered_on"], ctx, values):
+        published = disclosed.get((item.code, period))
+        if published is not None and published <= ctx.as_of:
             continue
+        label = catalogue.item_label(item, period)
         for days in values["reminder_days"]:
-            remind_on = state.due_on - dt.timedelta(days=days)
+            remind_on = due_on - dt.timedelta(days=days)
             if remind_on <= ctx.as_of:
                 yield engine.Effect(
                     "reminder",
-                    f"DIS-3:{state.item.code}:{state.period}:R{days}",
+                    f"DIS-3:{item.code}:{period}:R{days}",
                     "DIS-3",
                     remind_on,
-                    f"{state.label}应于{state.due_on:%Y-%m-%d}前公开，距截止还有{days}天",
+                    f"{label}应于{due_on:%Y-%m-%d}前公开，距截止还有{days}天",
                     parameters=values,
-                    data={"subject": f"{state.label}将于{days}天后截止公开", "due_on": state.due_on},
+                    data={"subject": f"{label}将于{days}天后截止公开", "due_on": due_on},
                 )
+
+
+def _reminder_window(registered_on: dt.date, ctx: engine.Context, values: Mapping[str, Any]) -> Schedule:
+    """The typed items of the schedule due between the evaluated day and the earliest reminder's reach."""
+    start = max(registered_on, dt.date(values["first_year"], 1, 1))
+    memo = ctx.memo.setdefault("DIS-3:window", {})
+    if start not in memo:
+        reach = ctx.as_of + dt.timedelta(days=max(values["reminder_days"], default=0))
+        memo[start] = [
+            (item, period, due_on)
+            for item, period, due_on in schedule(start, ctx.as_of, values)
+            if item.typed and ctx.as_of <= due_on <= reach
+        ]
+    return memo[start]

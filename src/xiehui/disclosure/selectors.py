@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xiehui.core import clock, params
-from xiehui.core.errors import NotFound
+from xiehui.core.errors import ApplicationError, NotFound
 from xiehui.membership import selectors as membership
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
@@ -194,16 +194,34 @@ SORTS = {
 }
 
 
+# DIS-3 is computed live for the date asked (about 0.2 ms an association, docs/benchmarks.md): beyond this
+# many associations an officer narrows the table by region or name first.
+JURISDICTION_LIMIT = 20_000
+
+
 def jurisdiction_timeliness(
-    *, actor: Actor, as_of: dt.date, q: str = "", sort: str = "completeness"
+    *, actor: Actor, as_of: dt.date, q: str = "", region: str = "", sort: str = "completeness"
 ) -> list[OrgTimeliness]:
-    """DIS-3 across an officer's jurisdiction (registered associations), sortable; empty for non-officers."""
+    """DIS-3 across an officer's jurisdiction (registered associations), sortable; empty for non-officers.
+
+    `region` narrows to authorities under a region-code prefix (within the jurisdiction, never beyond it).
+    """
     prefix = registry.officer_prefix(actor)
     if prefix is None:
         return []
     orgs = registry.in_jurisdiction(Organization.objects.filter(status="registered"), prefix)
+    if region:
+        orgs = orgs.filter(authority_region__code__startswith=region)
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(uscc=q.upper()))
+    count = orgs.count()
+    if count > JURISDICTION_LIMIT:
+        raise ApplicationError(
+            f"所选范围内有 {count:,} 个社会团体，超过一次统计的上限 {JURISDICTION_LIMIT:,} 个；"
+            "请选择地区或输入名称缩小范围",
+            code="too_many_organizations",
+            field="region",
+        )
     orgs_list = list(orgs.only("id", "uscc", "name", "registered_on", "authority_region_id"))
     figures = timeliness_many(orgs_list, as_of)
     rows = [OrgTimeliness(org, figures[org.pk]) for org in orgs_list]

@@ -390,14 +390,22 @@ def paginate_list(request: Request, rows: list[Any], *, size: int = PAGE_SIZE) -
 @officer_required
 def console_list(request: Request) -> HttpResponse | StreamingHttpResponse:
     """DIS-3 across the jurisdiction as of a day, sortable, with a CSV of the same rows."""
-    form = ConsoleFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
+    form = ConsoleFilterForm(request.GET)  # bound even when empty: a refusal below lands on a field
+    if not form.is_valid():
         return render(request, "disclosure/console_list.html", {"form": form, "page": None}, status=400)
-    data = form.cleaned_data if form.is_bound else {}
+    data = form.cleaned_data
     as_of = data.get("as_of") or clock.today()
-    rows = selectors.jurisdiction_timeliness(
-        actor=request.user, as_of=as_of, q=data.get("q") or "", sort=data.get("sort") or "completeness"
-    )
+    try:
+        rows = selectors.jurisdiction_timeliness(
+            actor=request.user,
+            as_of=as_of,
+            q=data.get("q") or "",
+            region=data.get("region") or "",
+            sort=data.get("sort") or "completeness",
+        )
+    except ApplicationError as exc:  # too large a range to compute at once: the form says how to narrow it
+        form.add_error("region" if "region" in form.fields else None, exc.message)
+        return render(request, "disclosure/console_list.html", {"form": form, "page": None}, status=400)
     if request.GET.get("export") == "csv":
         return csv_response(f"disclosure-timeliness-{as_of.isoformat()}.csv", CSV_HEADER, map(_csv_row, rows))
     page = paginate_list(request, rows)

@@ -102,3 +102,21 @@ def test_a_computed_list_is_paginated_like_a_queryset():
     assert page.items == list(range(20, 40)) and page.count == 45 and page.last == 3
     assert page.querystring == "q=x" and page.has_next and page.has_previous
     assert paginate_list(RequestFactory().get("/", {"page": "9"}), list(range(5))).items == list(range(5))  # type: ignore[arg-type]
+
+
+def test_console_narrows_by_region_within_the_jurisdiction(world, as_user):
+    page = as_user(world.officer_province).get("/console/disclosures/", {"region": "3702"}).content.decode()
+    assert world.org_b.name in page and world.org_a.name not in page
+    # a region outside a city officer's jurisdiction widens nothing
+    page = as_user(world.officer_jinan).get("/console/disclosures/", {"region": "3702"}).content.decode()
+    assert world.org_b.name not in page and world.org_a.name not in page
+
+
+def test_console_asks_to_narrow_a_range_too_large_to_compute(world, as_user, monkeypatch):
+    from xiehui.disclosure import selectors
+
+    monkeypatch.setattr(selectors, "JURISDICTION_LIMIT", 1)
+    response = as_user(world.officer_province).get("/console/disclosures/")
+    assert response.status_code == 400
+    assert "超过一次统计的上限 1 个" in response.content.decode()
+    assert as_user(world.officer_province).get("/console/disclosures/", {"region": "3701"}).status_code == 200
