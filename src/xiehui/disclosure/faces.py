@@ -95,16 +95,16 @@ PANEL_PER_TYPE = 3  # the page shows the latest of each type; the list page has 
 
 
 def portal_of(request: HttpRequest, org: Organization) -> Portal:
-    cached = getattr(request, "_disclosure_portal", None)
-    if isinstance(cached, Portal) and cached.organization.pk == org.pk:
-        return cached
-    today = clock.today()
-    actor = getattr(request, "user", None)
-    members = selectors.reads_members_only(actor, org, today)
-    items = list(selectors.published_of(actor=actor, organization=org, as_of=today, members=members))
-    portal = Portal(org, today, members, items)
-    request._disclosure_portal = portal  # type: ignore[attr-defined]
-    return portal
+    """What the visitor may read of the association, loaded once for all the page's disclosure sections."""
+
+    def load() -> Portal:
+        today = clock.today()
+        actor = getattr(request, "user", None)
+        members = selectors.reads_members_only(actor, org, today)
+        items = list(selectors.published_of(actor=actor, organization=org, as_of=today, members=members))
+        return Portal(org, today, members, items)
+
+    return panels.per_request(request, ("disclosure-portal", org.pk), load)
 
 
 def _source_url(item: ItemType, org: Organization) -> str:

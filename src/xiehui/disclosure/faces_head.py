@@ -16,10 +16,7 @@ from .rules import Timeliness
 
 def request_timeliness(request: HttpRequest, org: Organization) -> Timeliness:
     """DIS-3 as of today, computed once per request (the badge and the disclosure section both show it)."""
-    memo: dict[int, Timeliness] = request.__dict__.setdefault("_xiehui_dis3", {})
-    if org.pk not in memo:
-        memo[org.pk] = selectors.timeliness_of(org, clock.today())
-    return memo[org.pk]
+    return panels.per_request(request, ("DIS-3", org.pk), lambda: selectors.timeliness_of(org, clock.today()))
 
 
 @panels.panel("portal_org_head", template="disclosure/_badge_completeness.html", order=10)

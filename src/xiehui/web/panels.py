@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 
+T = TypeVar("T")
 ContextFn = Callable[[HttpRequest, Any], dict[str, Any] | None]
 
 
@@ -75,6 +76,14 @@ def panels(face: str, request: HttpRequest, subject: Any = None) -> list[dict[st
         if context is not None:
             rendered.append({"template": item.template, "panel": context, "title": item.title, "anchor": item.anchor})
     return rendered
+
+
+def per_request(request: HttpRequest, key: Any, compute: Callable[[], T]) -> T:
+    """Compute once per request what several panels of one page read (e.g. an association's DIS-3 figures)."""
+    memo: dict[Any, Any] = request.__dict__.setdefault("_xiehui_panel_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def links(face: str, role: str | None = None) -> list[Link]:
