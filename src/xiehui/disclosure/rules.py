@@ -233,6 +233,7 @@ def disclosure_facts(lo: int, hi: int, as_of: dt.date) -> dict[int, dict[str, An
     rows = (
         Disclosure.objects.filter(organization_id__gte=lo, organization_id__lte=hi, slot__isnull=False)
         .exclude(first_published_at__isnull=True)
+        .order_by()
         .values_list("organization_id", "item_type", "period", "first_published_at")
     )
     for org_id, code, period, first in rows:

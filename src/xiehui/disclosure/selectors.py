@@ -130,23 +130,33 @@ def with_drafts(items: Iterable[Disclosure]) -> list[tuple[Disclosure, Disclosur
 
 
 def _facts_many(registered: dict[int, dt.date], as_of: dt.date) -> dict[int, Facts]:
-    """Load DIS-3 facts for many associations in a fixed number of queries."""
+    """Load DIS-3 facts for many associations in a fixed number of queries.
+
+    The queries clear the models' default ordering: it would join the register and sort by USCC for nothing
+    (docs/benchmarks.md, "Disclosure timeliness").
+    """
     ids = list(registered)
     facts = {org_id: Facts(registered_on=day) for org_id, day in registered.items()}
     end = clock.day_end(as_of)
-    rows = Disclosure.objects.filter(
-        organization_id__in=ids, slot__isnull=False, first_published_at__lte=end
-    ).values_list("organization_id", "item_type", "period", "first_published_at")
+    rows = (
+        Disclosure.objects.filter(organization_id__in=ids, slot__isnull=False, first_published_at__lte=end)
+        .order_by()
+        .values_list("organization_id", "item_type", "period", "first_published_at")
+    )
     for org_id, code, period, first in rows:
         if first is not None:  # filtered by the query; the column is nullable
             facts[org_id].first_published[(code, period)] = clock.local_date(first)
-    changes = DisclosureVersion.objects.filter(
-        Q(disclosure__slot__isnull=True, number=1) | Q(change_kind=ChangeKind.UPDATE),
-        disclosure__organization_id__in=ids,
-        published_at__lte=end,
-        effective_on__isnull=False,
-    ).values_list(
-        "disclosure__organization_id", "disclosure__item_type", "disclosure__title", "effective_on", "published_at"
+    changes = (
+        DisclosureVersion.objects.filter(
+            Q(disclosure__slot__isnull=True, number=1) | Q(change_kind=ChangeKind.UPDATE),
+            disclosure__organization_id__in=ids,
+            published_at__lte=end,
+            effective_on__isnull=False,
+        )
+        .order_by()
+        .values_list(
+            "disclosure__organization_id", "disclosure__item_type", "disclosure__title", "effective_on", "published_at"
+        )
     )
     for org_id, code, title, happened_on, published_at in changes:
         if happened_on is not None and published_at is not None:  # filtered by the query

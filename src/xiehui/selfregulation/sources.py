@@ -18,6 +18,7 @@ def pledge_days(org_ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, d
     """The day each association first published a signed pledge letter."""
     rows = (
         PledgeSignature.objects.filter(organization_id__in=list(org_ids), published_at__isnull=False)
+        .order_by()
         .values("organization_id")
         .annotate(first=Min("published_at"))
     )
