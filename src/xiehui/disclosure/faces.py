@@ -30,9 +30,6 @@ panels.link("workspace_nav", label="信息公开", url_name="disclosure:workspac
 panels.link("console_nav", label="信息公开监测", url_name="disclosure:console_list", order=15, roles=(Role.OFFICER,))
 
 # Where the public page shows the items other domains hold (sources register theirs; these are the fallbacks).
-SOURCE_ANCHORS = {"registry": "items", "pledges": "pledges"}
-
-
 # -- how a version reads -----------------------------------------------------------------------------------
 
 
@@ -111,7 +108,7 @@ def _source_url(item: ItemType, org: Organization) -> str:
     if item.source == "annual_report":
         return reverse("disclosure:annual_reports", args=[org.uscc])
     source = sources.SOURCES.get(item.source)
-    anchor = SOURCE_ANCHORS.get(item.source) or (source.anchor if source is not None else "")
+    anchor = source.anchor if source is not None else ""  # each source registers where the page shows it
     return f"{reverse('registry:portal_detail', args=[org.uscc])}#{anchor}"
 
 
