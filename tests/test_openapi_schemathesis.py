@@ -126,7 +126,10 @@ def test_every_operation_conforms_to_schema_for_anonymous_visitor(api_world, liv
         'include-path-regex = "(registration-applications|change-filings|annual-reports|orders|penalties|'
         "address-letters|court-entries|complaints|inspections|removal-applications|objections|listings|flags|"
         "reminders|rules/parameters|credit/events|disclosure-versions|disclosures/\\\\{disclosure_id\\\\}/versions|"
-        'norms/versions|/amend|/repeal|integrity-body|/report|/moderate|/members)"\n'
+        "norms/versions|/amend|/repeal|integrity-body|/report|/moderate|/members|member-classes|"
+        "membership-applications|/exit|/expulsion|/cessation|delegates|member-figures|surveys|fee-standard|"
+        "organs/|appointments|audits|meetings|resolutions|charter-versions|cooperation-matters|console/governance|"
+        'my/ballots|ballots/\\\\{ballot_id\\\\}/(cast|freeze|close|publish|cancel|roll|attendance))"\n'
         "phases.coverage.enabled = false\n"
         "generation.max-examples = 3\n"
     )
@@ -178,6 +181,25 @@ def test_disclosure_and_norm_writes_conform_to_schema_with_staff_token(api_world
         f"Authorization: Bearer {secret}",
         "--include-path-regex",
         r"^/api/v1/(organizations/\{uscc\}/(disclosures|norms|pledges|integrity-body)$|disclosure-versions|norms/)",
+        config=config,
+    )
+
+
+@slow_run
+@schemathesis_group
+def test_membership_governance_and_ballot_writes_conform_to_schema_with_staff_token(api_world, live_server, tmp_path):
+    _, secret = api_token_create(user=api_world.staff_a, name="schemathesis", days=1)
+    # The staff's own association: valid inputs are accepted (201), refusals are 4xx problems with rule ids.
+    config = CONFIG + f'\n[parameters]\n"path.uscc" = "{api_world.org_a.uscc}"\n'
+    schemathesis(
+        live_server,
+        tmp_path,
+        "--header",
+        f"Authorization: Bearer {secret}",
+        "--include-path-regex",
+        r"^/api/v1/organizations/\{uscc\}/(member-classes|membership-applications|delegates|member-figures|surveys|"
+        r"fee-standards?|organs|terms|appointments|audits|meetings|resolutions|charter-versions|cooperation-matters|"
+        r"ballots)",
         config=config,
     )
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 from xiehui.core.api import build_api
 from xiehui.credit.api import router as credit_router
 from xiehui.disclosure.api import router as disclosure_router
+from xiehui.governance.api import router as governance_router
 from xiehui.membership.api import router as membership_router
+from xiehui.membership.api_fees import router as fees_router
 from xiehui.registry.api import router as registry_router
 from xiehui.selfregulation.api import router as selfregulation_router
 from xiehui.supervision.api import router as supervision_router
+from xiehui.voting.api import router as voting_router
 
 api = build_api()
 api.add_router("/", registry_router)
 api.add_router("/", supervision_router)
 api.add_router("/", credit_router)
 api.add_router("/", membership_router)
+api.add_router("/", fees_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", selfregulation_router)
+api.add_router("/", governance_router)
+api.add_router("/", voting_router)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "xiehui.supervision",
     "xiehui.credit",
     "xiehui.membership",
+    "xiehui.governance",
+    "xiehui.voting",
     "xiehui.disclosure",
     "xiehui.selfregulation",
     "xiehui.web",

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("xiehui.membership.urls")),
     path("", include("xiehui.disclosure.urls")),
     path("", include("xiehui.selfregulation.urls")),
+    path("", include("xiehui.governance.urls")),
+    path("", include("xiehui.voting.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

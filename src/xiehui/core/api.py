@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+import re
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,8 +16,9 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
+from pydantic import BeforeValidator, StrictBool
 
-from . import services
+from . import clock, services
 from .errors import ApplicationError
 from .models import User
 
@@ -186,6 +190,55 @@ def build_api() -> NinjaAPI:
             return problem(request, status=500, detail="服务器内部错误，请稍后重试", code="server_error")
 
     return api
+
+
+# -- strict input types: pydantic's lax mode would take 0 as a date (seconds since 1970) and true as 1 ----
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# A query date: every string it admits is empty or a real day of 2000-2099, so the schema promises
+# nothing the server refuses. Operations document it (json_schema_extra) and parse it with `query_date`.
+DATE_PATTERN = (
+    r"^((20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))"
+    r"|(20[0-9]{2}-(0[13-9]|1[0-2])-(29|30))"
+    r"|(20[0-9]{2}-(0[13578]|1[02])-31)"
+    r"|(20([02468][048]|[13579][26])-02-29))?$"
+)
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates come as "YYYY-MM-DD" text only (lax parsing would take 0 or "0" as seconds since 1970)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("日期应为 YYYY-MM-DD 格式的字符串")
+    return value
+
+
+def query_date(value: str, *, field: str = "as_of") -> dt.date:
+    """A `DATE_PATTERN` query value as a date, today when empty; a 400 naming the field otherwise."""
+    if not value:
+        return clock.today()
+    if not re.match(DATE_PATTERN, value):
+        raise ApplicationError(f"{field} 应为 YYYY-MM-DD 格式的日期（2000—2099 年）", code="invalid_date", field=field)
+    return dt.date.fromisoformat(value)
+
+
+def _number(value: Any) -> Any:
+    """Counts and ids come as JSON numbers only (lax parsing would take "12" or true)."""
+    if isinstance(value, str | bool):
+        raise ValueError("应为整数")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+Count = Annotated[int, BeforeValidator(_number)]
+# Booleans as JSON true/false only (lax parsing would take 0, 1 or "yes").
+Flag = StrictBool
+# Optional bounded counts: the bounds must precede the validator inside the union, or the OpenAPI
+# document shows pydantic's "ge"/"le" instead of JSON Schema's minimum/maximum.
+TermNumberIn = Annotated[int, Ge(1), Le(999), BeforeValidator(_number)]
+HeadcountIn = Annotated[int, Ge(0), Le(1_000_000), BeforeValidator(_number)]
+EntitledIn = Annotated[int, Ge(1), Le(1_000_000), BeforeValidator(_number)]
 
 
 class PageMeta(Schema):

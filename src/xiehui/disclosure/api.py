@@ -3,8 +3,6 @@ its DIS-3 figures, the staff's drafts and publication, and the feed of new publi
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor, query_date
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import Attachment
 from xiehui.core.typing import Request
@@ -26,7 +24,6 @@ from xiehui.registry.models import Organization
 from . import catalogue, feed, selectors, services
 from .models import Disclosure, DisclosureVersion
 from .schemas import (
-    DATE_PATTERN,
     DisclosureCreateIn,
     DisclosureDetailOut,
     DisclosureDraftOut,
@@ -240,18 +237,10 @@ def get_disclosure_attachment(request: Request, uscc: str, disclosure_id: int, a
     return download
 
 
-def _as_of(value: str) -> dt.date:
-    if not value:
-        return clock.today()
-    if not re.match(DATE_PATTERN, value):
-        raise ApplicationError("as_of 应为 YYYY-MM-DD 格式的日期（2000—2099 年）", code="invalid_date", field="as_of")
-    return dt.date.fromisoformat(value)
-
-
 @router.get("/organizations/{uscc}/disclosure-status", response={200: DisclosureStatusOut, **ERRORS}, auth=None)
 def get_disclosure_status(request: Request, uscc: str, query: Query[DisclosureStatusQuery]) -> dict[str, Any]:
     """DIS-3 as of a day (default today): completeness, on-time rate, and each item due, late or missing."""
-    as_of = _as_of(query.as_of)
+    as_of = query_date(query.as_of)
     org = registry.organization_get(actor=optional_actor(request), uscc=uscc)
     figures = selectors.timeliness_of(org, as_of)
     items = [

@@ -253,6 +253,28 @@ TYPES: tuple[ItemType, ...] = (
         required=False,
         order=12,
     ),
+    ItemType(
+        "member_satisfaction",
+        "会员满意度调查结果",
+        PUBLIC,
+        YEARLY,
+        "DIS-1；000 二(四)；004 第16条",
+        fields=(
+            F("survey_period", "调查时间", help="如：2026-11-01 至 2026-11-30"),
+            F("members", "调查时会员数", "integer"),
+            F("respondents", "参与会员数", "integer"),
+            SUMMARY,
+        ),
+        rows=(
+            F("aspect", "评价项目"),
+            F("average", "平均分（5分制）"),
+            F("distribution", "评分分布", help="1分至5分各有多少会员"),
+        ),
+        rows_label="分项结果",
+        required=False,
+        order=13,
+        description="每年一次、每个会员一份的匿名满意度调查汇总结果（少于3个会员作答的项目不公开）",
+    ),
     # --- DIS-2: members only (000 二(二)) ---
     ItemType(
         "major_activities",

@@ -8,6 +8,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt
 
+from xiehui.core.api import DATE_PATTERN
+
 from . import catalogue
 from .feed import CURSOR_PATTERN
 
@@ -15,13 +17,6 @@ from .feed import CURSOR_PATTERN
 FieldValue = str | StrictInt | StrictFloat | None
 ITEM_TYPE_PATTERN = "^(" + "|".join(t.code for t in catalogue.TYPES) + ")?$"
 PERIOD_PATTERN = r"^([0-9]{4}(H[12])?)?$"
-# Every string it admits is empty or a real day of 2000-2099, so the schema promises nothing the server refuses.
-DATE_PATTERN = (
-    r"^((20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))"
-    r"|(20[0-9]{2}-(0[13-9]|1[0-2])-(29|30))"
-    r"|(20[0-9]{2}-(0[13578]|1[02])-31)"
-    r"|(20([02468][048]|[13579][26])-02-29))?$"
-)
 
 
 # -- the catalogue -----------------------------------------------------------------------------------------

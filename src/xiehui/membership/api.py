@@ -1,7 +1,5 @@
-"""The members directory on the data port: an association's own staff read its current members.
-
-Kept small on purpose: issue 5 adds joining, exits and classes here.
-"""
+"""Membership on the data port: the members directory here; joining, exits, classes, delegates and figures in
+api_members.py; the satisfaction survey in api_survey.py (mounted below)."""
 
 from __future__ import annotations
 
@@ -18,9 +16,13 @@ from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 
 from . import selectors
+from .api_members import router as members_router
+from .api_survey import router as survey_router
 from .models import Member
 
 router = Router(tags=["membership 会员"])
+router.add_router("/", members_router)
+router.add_router("/", survey_router)
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000  # as the register's lists: beyond it the database cannot even hold the number (500)
 

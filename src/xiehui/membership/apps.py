@@ -7,4 +7,5 @@ class MembershipConfig(AppConfig):
     verbose_name = "会员"
 
     def ready(self) -> None:
-        from . import demo_data, faces  # noqa: F401  (demo extension; workspace link)
+        # demo extensions, faces (workspace links, member page panels), MEM and FEE rules
+        from . import demo_data, demo_data_fees, faces, faces_fees, rules, rules_fees  # noqa: F401

@@ -1,4 +1,7 @@
-"""Membership's part of `xiehui demo`: members of the featured associations; the demo member represents one."""
+"""Membership's part of `xiehui demo`: members of the featured associations (the demo member represents one);
+for 山东省物流与采购联合会 also its member classes, applications, exits in 2025 and 2026, delegates and the
+satisfaction surveys of 2025 (published) and 2026 (open, with answers). Dates are fixed: the output is the same
+on every run."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from xiehui.core.models import User
 from xiehui.registry.models import Organization
 
 from . import services
+from .demo_data_members import define_classes, load_featured
 from .models import MemberKind
 
 MEMBERS = {
@@ -28,6 +32,7 @@ MEMBERS = {
 @extension(order=15)
 def load(users: dict[str, User], now: dt.datetime) -> str:
     count = 0
+    define_classes(Organization.objects.get(name="山东省物流与采购联合会"))
     for name, members in MEMBERS.items():
         org = Organization.objects.get(name=name)
         for i, (member_name, member_class) in enumerate(members, start=1):
@@ -48,4 +53,5 @@ def load(users: dict[str, User], now: dt.datetime) -> str:
                 services.representative_add(
                     actor=None, member=member, user=users["member"], since=member.joined_on, now=now
                 )
-    return f"会员：{count} 个会员单位；演示账户 member 为山东省物流与采购联合会会长单位的会员代表"
+    featured = load_featured(users)
+    return f"会员：{count} 个会员单位；演示账户 member 为山东省物流与采购联合会会长单位的会员代表；{featured}"

@@ -1,5 +1,5 @@
 """The members directory of the workspace: the association's staff list, export and record their members and
-the users who represent them (issue 5 grows joining, exits and classes)."""
+the users who represent them (joining, exits, classes, delegates, figures: views_members.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from xiehui.core import clock
-from xiehui.core.errors import ApplicationError, NotFound
+from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
@@ -21,12 +21,9 @@ from xiehui.web.paging import paginate
 from . import selectors, services
 from .forms import MemberFilterForm, MemberForm, RepresentativeForm
 from .models import Member
+from .views_members import form_error
 
 CSV_HEADER = ["会员名称", "会员类型", "统一社会信用代码", "会员类别", "入会日期", "会员代表"]
-
-
-def _form_error(form: Any, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _representatives(member: Member) -> str:
@@ -67,17 +64,32 @@ def workspace_member_new(request: Request) -> HttpResponse:
             messages.success(request, f"已登记会员：{member.name}")
             return redirect("membership:workspace_member", pk=member.pk)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(request, "membership/workspace_member_new.html", {"org": org, "form": form})
+
+
+def member_page(
+    request: Request, member: Member, *, form: Any = None, end: Any = None, status: int = 200
+) -> HttpResponse:
+    """The member's page: facts, representatives, and (while current) the forms that end the membership."""
+    from .views_members import end_forms
+
+    context = {
+        "org": member.organization,
+        "member": member,
+        "form": form or RepresentativeForm(initial={"since": clock.today()}),
+        "representatives": member.representatives.select_related("user"),
+        "exit": selectors.exit_of(member),
+        "end": end or end_forms(member),
+        "delegates": member.delegates.all(),
+    }
+    return render(request, "membership/workspace_member.html", context, status=status)
 
 
 @staff_required
 def workspace_member(request: Request, pk: int) -> HttpResponse:
     """One member of the staff's own association (404 for any other) and its representatives."""
-    org = registry.staff_organization(request.user)
-    member = selectors.members_of(org, as_of=clock.today(), current_only=False).filter(pk=pk).first() if org else None
-    if member is None:
-        raise NotFound("未找到该会员")
+    member = selectors.member_get_for_staff(actor=request.user, pk=pk)
     form = RepresentativeForm(request.POST or None, initial={"since": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,6 +97,5 @@ def workspace_member(request: Request, pk: int) -> HttpResponse:
             messages.success(request, f"已添加会员代表：{form.cleaned_data['user']}")
             return redirect("membership:workspace_member", pk=member.pk)
         except ApplicationError as exc:
-            _form_error(form, exc)
-    context = {"org": org, "member": member, "form": form, "representatives": member.representatives.all()}
-    return render(request, "membership/workspace_member.html", context)
+            form_error(form, exc)
+    return member_page(request, member, form=form)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, model_validator
+from pydantic import model_validator
 
-from xiehui.core.api import PageMeta
+from xiehui.core.api import Count, IsoDate, PageMeta
 
 from . import selectors_norms as selectors
 from .services_norms import MAX_VOTES
@@ -24,29 +23,6 @@ ORGAN_DESCRIPTION = (
     "assembly 会员（代表）大会 / council 理事会 / standing_council 常务理事会 / president_office 会长办公会；"
     "行规行约须由 assembly 审议（SR-1）"
 )
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def _iso_text(value: Any) -> Any:
-    """Dates come as "YYYY-MM-DD" text only (lax parsing would take 0 or "0" as seconds since 1970)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError("日期应为 YYYY-MM-DD 格式的字符串")
-    return value
-
-
-def _number(value: Any) -> Any:
-    """Counts come as JSON numbers only (lax parsing would take "12" or true)."""
-    if isinstance(value, str | bool):
-        raise ValueError("应为整数")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
-Count = Annotated[int, BeforeValidator(_number)]
 
 
 class NormVersionOut(Schema):

@@ -30,7 +30,6 @@ from .models import (
 from .rules import report_due_on
 
 NO_DATA = "平台暂无数据，需人工核实"
-GOVERNANCE_NOT_BUILT = "平台尚未建立换届和负责人任职数据，" + NO_DATA
 # How bad a result is: the suggested result is the worst `leads_to` among met criteria.
 SEVERITY = {InspectionResult.PASS: 0, InspectionResult.BASIC: 1, InspectionResult.FAIL: 2}
 
@@ -180,19 +179,5 @@ def suspension_or_revocation_in_year(report: AnnualReport) -> CheckOutcome:
     return _penalty_outcome(report, rows, "责令停止活动或撤销登记的行政处罚")
 
 
-# -- governance facts (re-election, leaders) are not on the platform yet -------------------------
-
-
-@check("reelection_overdue")
-def reelection_overdue(report: AnnualReport) -> CheckOutcome:
-    return CheckOutcome(None, GOVERNANCE_NOT_BUILT)
-
-
-@check("leaders_over_age_or_term")
-def leaders_over_age_or_term(report: AnnualReport) -> CheckOutcome:
-    return CheckOutcome(None, GOVERNANCE_NOT_BUILT)
-
-
-@check("unapproved_officials")
-def unapproved_officials(report: AnnualReport) -> CheckOutcome:
-    return CheckOutcome(None, GOVERNANCE_NOT_BUILT)
+# The governance checks (reelection_overdue, leaders_over_age_or_term, unapproved_officials) are
+# registered by governance/checks.py from the governance facts.
