@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from xiehui.core.api import build_api
 from xiehui.credit.api import router as credit_router
+from xiehui.dataport.api import router as dataport_router
 from xiehui.disclosure.api import router as disclosure_router
 from xiehui.governance.api import router as governance_router
 from xiehui.membership.api import router as membership_router
@@ -28,3 +29,4 @@ api.add_router("/", disclosure_router)
 api.add_router("/", selfregulation_router)
 api.add_router("/", governance_router)
 api.add_router("/", voting_router)
+api.add_router("/", dataport_router)

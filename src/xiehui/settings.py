@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "xiehui.voting",
     "xiehui.disclosure",
     "xiehui.selfregulation",
+    "xiehui.dataport",
     "xiehui.web",
 ]
 
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xiehui.core.middleware.OfficerTwoFactorMiddleware",
+    "xiehui.dataport.middleware.DataPortGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -213,6 +215,18 @@ SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a reverse proxy, name its address(es) so the limit counts clients, not the proxy (core/clientip.py).
 XIEHUI_TRUSTED_PROXIES = env_list("XIEHUI_TRUSTED_PROXIES", "")
 RATELIMIT_IP_META_KEY = "xiehui.core.clientip.client_ip"
+
+# The data port (dataport/): requests per minute per client address without credentials (0: no limit,
+# the default outside production, where the test client and benchmarks share 127.0.0.1), and how the
+# query audit of keyed requests is written (dataport/journal.py: "journal" batches through per-worker
+# files, "direct" inserts one row per request).
+XIEHUI_API_ANON_RATE = int(env_str("XIEHUI_API_ANON_RATE", "600" if PRODUCTION else "0"))
+XIEHUI_QUERY_AUDIT = env_str("XIEHUI_QUERY_AUDIT", "journal" if PRODUCTION else "direct")
+if XIEHUI_QUERY_AUDIT not in {"journal", "direct"}:
+    raise ImproperlyConfigured("XIEHUI_QUERY_AUDIT must be journal or direct")
+# How often each worker hands its journal to the database (seconds; 0: only `xiehui dataport flush`).
+XIEHUI_QUERY_AUDIT_FLUSH_SECONDS = float(env_str("XIEHUI_QUERY_AUDIT_FLUSH_SECONDS", "10"))
+XIEHUI_QUERY_AUDIT_DIR = Path(env_str("XIEHUI_QUERY_AUDIT_DIR", str(VAR_DIR / "query-audit")))
 
 TASKS = {
     "default": {

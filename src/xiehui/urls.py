@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("xiehui.selfregulation.urls")),
     path("", include("xiehui.governance.urls")),
     path("", include("xiehui.voting.urls")),
+    path("", include("xiehui.dataport.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

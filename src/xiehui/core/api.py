@@ -39,7 +39,7 @@ class Problem(Schema):
 
 
 # Declared on every operation so that clients (and schemathesis) know every error shape.
-ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 TITLES = {
     400: "请求无效",
     401: "未认证",
@@ -79,9 +79,11 @@ def problem(
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer xh_…` personal tokens (core.ApiToken)."""
+    """`Authorization: Bearer xh_…` personal tokens (core.ApiToken), and `xhk_…` department keys."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if token.startswith("xhk_"):  # a department key, already checked by dataport's gate middleware
+            return getattr(request, "dataport_account", None)
         user = services.api_token_authenticate(token)
         if user is not None:
             request.user = user
@@ -110,7 +112,8 @@ def optional_actor(request: HttpRequest) -> User | AnonymousUser:
     """For public endpoints: the token's or session's user if any, else anonymous."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        user = services.api_token_authenticate(header[7:].strip())
+        account = getattr(request, "dataport_account", None)  # a department key (dataport's gate)
+        user = account or services.api_token_authenticate(header[7:].strip())
         if user is None:
             raise AuthenticationError()
         return user

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DataPortConfig(AppConfig):
+    name = "xiehui.dataport"
+    label = "dataport"
+    verbose_name = "数据端口"
+
+    def ready(self) -> None:
+        from . import faces  # noqa: F401  (console links)

@@ -1,0 +1,97 @@
+"""Reads of the data port, scoped to the acting user: administrators see every key and query, officers
+those of the departments within their jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiehui.core import clock
+from xiehui.core.errors import ApplicationError
+from xiehui.core.models import Department, Role, User
+
+from . import limits
+from .models import DataPortKey, QueryRecord
+
+
+def _reach(actor: User, field: str) -> Q | None:
+    """The filter on a department's region for this actor; None when the actor reaches nothing."""
+    if actor.role == Role.ADMIN:
+        return Q()
+    prefix = actor.jurisdiction_prefix
+    if prefix is None:
+        return None
+    return Q(**{f"{field}__region__code__startswith": prefix})
+
+
+def departments_for(actor: User) -> QuerySet[Department]:
+    """The departments whose keys this actor issues and revokes (services.can_manage, as a query)."""
+    if actor.role == Role.ADMIN:
+        return Department.objects.all()
+    prefix = actor.jurisdiction_prefix
+    return Department.objects.none() if prefix is None else Department.objects.filter(region__code__startswith=prefix)
+
+
+def keys_for(actor: User, *, q: str = "", status: str = "", department: int | None = None) -> QuerySet[DataPortKey]:
+    reach = _reach(actor, "department")
+    if reach is None:
+        return DataPortKey.objects.none()
+    qs = DataPortKey.objects.filter(reach).select_related("department", "issued_by", "revoked_by")
+    if q:
+        qs = qs.filter(Q(system_name__icontains=q) | Q(prefix__startswith=q.lower()) | Q(department__name__icontains=q))
+    if department:
+        qs = qs.filter(department_id=department)
+    now = clock.now()
+    if status == "active":
+        qs = qs.filter(revoked_at__isnull=True, expires_at__gt=now)
+    elif status == "revoked":
+        qs = qs.filter(revoked_at__isnull=False)
+    elif status == "expired":
+        qs = qs.filter(revoked_at__isnull=True, expires_at__lte=now)
+    return qs
+
+
+def key_get(actor: User, pk: int) -> DataPortKey:
+    key = keys_for(actor).filter(pk=pk).first()
+    if key is None:
+        raise ApplicationError("未找到该密钥", code="not_found", status=404)
+    return key
+
+
+def key_state(key: DataPortKey, *, now: dt.datetime) -> str:
+    if key.revoked_at is not None:
+        return "revoked"
+    return "expired" if key.expires_at <= now else "active"
+
+
+def key_usage(key: DataPortKey | Any, *, now: dt.datetime) -> dict[str, int]:
+    """Today's requests against the key's daily quota (the shared counters, not the audit)."""
+    used = limits.used_today(key.prefix, now=now)
+    return {"used_today": used, "remaining_today": max(0, key.daily_quota - used)}
+
+
+def queries_for(actor: User, *, filters: dict[str, Any]) -> QuerySet[QueryRecord]:
+    """The query audit within reach; refused requests with an unknown key (no department) reach administrators only."""
+    reach = _reach(actor, "department")
+    if reach is None:
+        return QueryRecord.objects.none()
+    qs = QueryRecord.objects.filter(reach).select_related("department", "key")
+    if filters.get("department"):
+        qs = qs.filter(department_id=filters["department"])
+    if filters.get("key_prefix"):
+        qs = qs.filter(key_prefix=filters["key_prefix"].strip().lower())
+    if filters.get("endpoint"):
+        qs = qs.filter(Q(endpoint__icontains=filters["endpoint"]) | Q(path__icontains=filters["endpoint"]))
+    if filters.get("since"):
+        qs = qs.filter(at__gte=dt.datetime.combine(filters["since"], dt.time(), tzinfo=clock.SHANGHAI))
+    if filters.get("until"):
+        qs = qs.filter(at__lte=clock.day_end(filters["until"]))
+    if filters.get("personal"):
+        qs = qs.filter(personal=True)
+    if filters.get("outcome") == "ok":
+        qs = qs.filter(outcome="ok")
+    elif filters.get("outcome") == "refused":
+        qs = qs.exclude(outcome="ok")
+    return qs
