@@ -144,8 +144,10 @@ def build_api() -> NinjaAPI:
         title="协会 数据端口 xiehui data port",
         version="1",
         description=(
-            "行业协会商会登记、公开与信用数据端口（004 第10条）。公开数据无需凭证；"
-            "登记和变更操作使用会话或 Bearer 令牌认证。错误采用 RFC 9457 problem details。"
+            "行业协会商会登记、公开与信用数据端口（004 第10条）。公开数据无需凭证（生产环境按客户端地址限流）；"
+            "有关部门的业务系统使用数据端口密钥（Authorization: Bearer xhk_…，按数据范围、个人信息授权、"
+            "每分钟上限和每日配额控制，超限返回 429 与 Retry-After，每次调用记入查询审计）；"
+            "协会和个人使用会话或个人令牌（Bearer xh_…）。错误采用 RFC 9457 problem details。"
         ),
         urls_namespace="api-v1",
         docs_url="/docs",

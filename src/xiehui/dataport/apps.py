@@ -7,4 +7,4 @@ class DataPortConfig(AppConfig):
     verbose_name = "数据端口"
 
     def ready(self) -> None:
-        from . import faces  # noqa: F401  (console links)
+        from . import demo_data, faces  # noqa: F401  (demo keys, console links)

@@ -78,3 +78,8 @@ def operation_for(method: str, path: str) -> Operation | None:
 
 def scope_label(code: str) -> str:
     return SCOPES.get(code, "数据端口" if code in OPEN_SCOPES else code)
+
+
+def warm() -> None:
+    """Build the operation table at start-up (wsgi.py), not on a worker's first keyed request (~2 s)."""
+    _operations()
