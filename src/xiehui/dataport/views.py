@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from xiehui.core import clock
 from xiehui.core.errors import ApplicationError
@@ -62,6 +63,7 @@ def console_keys(request: Request) -> HttpResponse:
     return render(request, "dataport/console_keys.html", context, status=400 if form.errors else 200)
 
 
+@never_cache  # the secret is on this page once: no browser or proxy may keep a copy
 @manager_required
 def console_key(request: Request, pk: int) -> HttpResponse:
     """One key: scopes, limits, use today, its latest queries; the secret once, right after issuing."""

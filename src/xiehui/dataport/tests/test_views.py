@@ -38,6 +38,7 @@ def test_an_officer_issues_a_key_and_sees_the_secret_once(world, as_user):
     assert 'data-testid="dataport-secret"' in page and f"xhk_{key.prefix}_" in page
     secret = page.split(f"xhk_{key.prefix}_", 1)[1].split("<", 1)[0]
     assert keyed(f"xhk_{key.prefix}_{secret}").get("/api/v1/credit/lists/abnormal").status_code == 200
+    assert "no-store" in response["Cache-Control"]
     again = client.get(reverse("dataport:console_key", args=[key.pk])).content.decode()
     assert 'data-testid="dataport-secret"' not in again and secret not in again
     assert key.scopes == ["registry", "credit"] and key.expires_at == clock.day_end(
