@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router
+from ninja import Query, Router
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS
+from xiehui.core.api import AUTH, ERRORS, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
 
-from . import selectors
+from . import events, selectors
 from .models import DataPortKey
-from .schemas import KeySelfOut
+from .schemas import FeedPage, FeedQuery, KeySelfOut
 
 router = Router(tags=["数据端口"])
 
@@ -35,4 +35,28 @@ def get_own_key(request: Request) -> dict[str, Any]:
         "daily_quota": key.daily_quota,
         "expires_at": key.expires_at,
         **usage,
+    }
+
+
+@router.get("/events", response={200: FeedPage, **ERRORS}, auth=None)
+def list_events(request: Request, query: Query[FeedQuery]) -> dict[str, Any]:
+    """Every public change in commit order (register, credit lists, publications): mirror without re-downloading."""
+    actor = optional_actor(request)
+    scopes = getattr(request, "dataport_scopes", None)
+    found, next_cursor = events.events_page(actor=actor, scopes=scopes, since=query.since, limit=query.limit)
+    return {"items": [_event(e) for e in found], "next_cursor": next_cursor}
+
+
+def _event(e: events.Event) -> dict[str, Any]:
+    org = e.payload if e.kind == "organization" else e.payload.organization
+    return {
+        "cursor": e.cursor,
+        "at": e.at,
+        "kind": e.kind,
+        "event": e.event,
+        "uscc": org.uscc,
+        "organization_name": org.name,
+        "organization": e.payload if e.kind == "organization" else None,
+        "listing": e.payload if e.kind == "listing" else None,
+        "publication": e.payload if e.kind == "publication" else None,
     }

@@ -67,6 +67,7 @@ class DataPortGateMiddleware:
             key.account.is_verified = _verified  # type: ignore[attr-defined]
             request.user = key.account
             request.dataport_account = key.account  # type: ignore[attr-defined]
+            request.dataport_scopes = key.scopes  # type: ignore[attr-defined]
             response = self.get_response(request)
         else:
             response = _refuse(request, outcome, **context)

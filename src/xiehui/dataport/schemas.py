@@ -6,6 +6,10 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from xiehui.registry.schemas import OrganizationOut
+
+from .events import CURSOR_PATTERN
+
 
 class KeySelfOut(Schema):
     """The calling key: whose it is, what it reaches, its limits and today's use."""
@@ -20,3 +24,51 @@ class KeySelfOut(Schema):
     used_today: int = Field(..., description="今日（北京时间）已计入配额的请求数，含本次")
     remaining_today: int
     expires_at: dt.datetime
+
+
+class FeedQuery(Schema):
+    since: str = Field(
+        "", description="上次返回的 next_cursor；首次留空（从头开始）", json_schema_extra={"pattern": CURSOR_PATTERN}
+    )
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class FeedListingOut(Schema):
+    listing_id: int = Field(..., alias="pk")
+    list_kind: str = Field(..., description="abnormal 活动异常名录 / serious 严重违法失信名单")
+    ground: str
+    rule_id: str
+    basis: str
+    start_on: dt.date
+    ended_on: dt.date | None
+    end_reason: str
+
+
+class FeedPublicationOut(Schema):
+    kind: str = Field(..., description="disclosure 信息公开 / norm 行规行约等 / pledge 诚信承诺")
+    item_id: int
+    item_type: str
+    title: str
+    version: int | None
+    change_kind: str
+
+
+class FeedEventOut(Schema):
+    """One public change. An organization event carries the record as it is when read: apply events in order."""
+
+    cursor: str = Field(..., description="该事件的位置；作为 since 传入即从其后继续")
+    at: dt.datetime
+    kind: str = Field(..., description="organization 登记名录 / listing 信用名单 / publication 信息公开")
+    event: str = Field(
+        ..., description="registered, recorded, changed, loaded / opened, ended / published, repealed, signed"
+    )
+    uscc: str
+    organization_name: str
+    organization: OrganizationOut | None = None
+    listing: FeedListingOut | None = None
+    publication: FeedPublicationOut | None = None
+
+
+class FeedPage(Schema):
+    items: list[FeedEventOut]
+    next_cursor: str = Field(..., description="下次作为 since 传入；没有新事件时与 since 相同")

@@ -235,6 +235,11 @@ def _publications(entries: Sequence[Entry]) -> Iterable[tuple[int, Publication |
         yield entry.seq, (FEED_ACTIONS[entry.action].build(entry, obj) if obj is not None else None)
 
 
+def publications_of(entries: Sequence[Entry]) -> list[tuple[int, Publication | None]]:
+    """For other feeds reading the chain (dataport's unified feed): each entry's public publication or None."""
+    return list(_publications(entries))
+
+
 def events_page(*, since: int, limit: int) -> tuple[list[Publication], int | None]:
     """Public publications after the cursor `since` (an audit sequence number), in commit order.
 

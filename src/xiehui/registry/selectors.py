@@ -138,6 +138,16 @@ def organization_get(*, actor: Actor, uscc: str) -> Organization:
     return org
 
 
+def organizations_by_id(ids: list[int]) -> dict[int, Organization]:
+    """Organisations of the public register by id, loaded as `organization_get` loads one (for feeds)."""
+    qs = (
+        _public_base()
+        .select_related("legal_representative")
+        .prefetch_related(Prefetch("industries", queryset=Industry.objects.order_by("code")))
+    )
+    return qs.in_bulk(ids)
+
+
 def organization_get_for_officer(*, actor: Actor, uscc: str) -> Organization:
     org = organization_get(actor=actor, uscc=uscc)
     prefix = officer_prefix(actor)
