@@ -19,6 +19,7 @@ accepting any string in the schema; NUL characters answering 500 on PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -31,6 +32,8 @@ from xiehui import conftest as world_conftest
 from xiehui.conftest import submit_application
 from xiehui.core import clock
 from xiehui.core.services import api_token_create
+from xiehui.dataport.scopes import warm
+from xiehui.dataport.services import key_issue
 from xiehui.registry import services
 
 # The schemathesis runs are slow (about 20-40 s each) and share one xdist worker.
@@ -201,6 +204,33 @@ def test_membership_governance_and_ballot_writes_conform_to_schema_with_staff_to
         r"fee-standards?|organs|terms|appointments|audits|meetings|resolutions|charter-versions|cooperation-matters|"
         r"ballots)",
         config=config,
+    )
+
+
+@slow_run
+@schemathesis_group
+def test_public_reads_and_the_feeds_conform_to_schema_with_a_department_key(api_world, live_server, tmp_path):
+    # Through the data port's gate (scopes, limits, query audit): every answer still matches the document.
+    warm()  # the gate's operation table, as wsgi.py builds it at start-up (the live server has no wsgi.py)
+    _, secret = key_issue(
+        actor=api_world.officer_jinan,
+        department=api_world.department.department,
+        system_name="schemathesis",
+        scopes=["registry", "credit", "disclosure"],
+        personal_data=False,
+        rate_per_minute=100_000,
+        daily_quota=1_000_000,
+        expires_on=clock.today() + dt.timedelta(days=1),
+        now=clock.now(),
+    )
+    schemathesis(
+        live_server,
+        tmp_path,
+        "--header",
+        f"Authorization: Bearer {secret}",
+        "--include-path-regex",
+        # credit/events is left out: its opaque cursor cannot be described by a pattern (see the feed at /events)
+        r"^/api/v1/(organizations(/\{uscc\})?$|credit/lists|disclosure/events|events$|dataport/key)",
     )
 
 
