@@ -46,9 +46,12 @@ class DataPortGateMiddleware:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         header = request.headers.get("Authorization", "")
-        if header[:7].lower() == "bearer " and header[7:].strip().startswith(keys.KEY_PREFIX):
+        bearer = header[:7].lower() == "bearer "
+        if bearer and header[7:].strip().startswith(keys.KEY_PREFIX):
             return self._keyed(request, header[7:].strip())
-        if settings.XIEHUI_API_ANON_RATE and not header and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        # Anonymous: no bearer credential (an invalid one gets 401 from the API) and no logged-in session; a made-up
+        # session cookie or another Authorization scheme does not escape the limit.
+        if settings.XIEHUI_API_ANON_RATE and not bearer and not request.user.is_authenticated:
             verdict = limits.hit(
                 f"anon:{client_ip(request)}", limit=settings.XIEHUI_API_ANON_RATE, window="minute", now=clock.now()
             )

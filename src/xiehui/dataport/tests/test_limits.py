@@ -78,6 +78,9 @@ def test_anonymous_calls_are_limited_per_client_when_configured(world, settings,
     response = client.get("/api/v1/regions")
     assert response.json()["code"] == "anonymous_rate_limited" and response["Retry-After"]
     assert Client(REMOTE_ADDR="127.0.0.10").get("/api/v1/regions").status_code == 200  # another client
+    disguised = Client(REMOTE_ADDR="127.0.0.9", HTTP_AUTHORIZATION="Basic eDp4")
+    disguised.cookies["sessionid"] = "made-up"
+    assert disguised.get("/api/v1/regions").status_code == 429  # neither a fake cookie nor another scheme escapes
     logged_in = as_user(world.staff_a)
     assert all(logged_in.get("/api/v1/regions").status_code == 200 for _ in range(4))  # sessions are not anonymous
 
