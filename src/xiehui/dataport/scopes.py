@@ -7,10 +7,8 @@ derives, `xiehui_<domain>_api…`), so a domain landing later gets its scope wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-
-from django.urls import Resolver404, resolve
 
 SCOPES: dict[str, str] = {
     "registry": "登记名录",
@@ -43,7 +41,7 @@ PERSONAL_OPERATIONS = frozenset(
     }
 )
 
-_ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+_PARAM = re.compile(r"\{\w+\}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,15 @@ class Operation:
     id: str
     scope: str
     personal: bool
+
+
+@dataclass
+class _Node:
+    """One path segment of the operation tree: literal children first, then segments with parameters."""
+
+    literal: dict[str, _Node] = field(default_factory=dict)
+    patterns: list[tuple[re.Pattern[str], _Node]] = field(default_factory=list)
+    operations: dict[str, Operation] = field(default_factory=dict)  # method -> operation
 
 
 @cache
@@ -67,13 +74,43 @@ def _operations() -> dict[tuple[str, str], Operation]:
     return table
 
 
+@cache
+def _tree() -> _Node:
+    """The operations by path segment: a lookup walks the request's segments (no scan of every URL pattern)."""
+    root = _Node()
+    for (method, path), operation in _operations().items():
+        node = root
+        for segment in path.strip("/").split("/"):
+            if "{" not in segment:
+                node = node.literal.setdefault(segment, _Node())
+                continue
+            regex = re.compile("^" + "[^/]+".join(re.escape(part) for part in _PARAM.split(segment)) + "$")
+            found = next((child for pattern, child in node.patterns if pattern.pattern == regex.pattern), None)
+            if found is None:
+                found = _Node()
+                node.patterns.append((regex, found))
+            node = found
+        node.operations[method] = operation
+    return root
+
+
+def _walk(node: _Node, segments: list[str]) -> _Node | None:
+    if not segments:
+        return node
+    head, rest = segments[0], segments[1:]
+    child = node.literal.get(head)
+    if child is not None and (found := _walk(child, rest)) is not None and found.operations:
+        return found
+    for pattern, candidate in node.patterns:
+        if pattern.match(head) and (found := _walk(candidate, rest)) is not None and found.operations:
+            return found
+    return None
+
+
 def operation_for(method: str, path: str) -> Operation | None:
     """The operation a request reaches, or None for an unknown path or method (the port answers 404/405)."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return _operations().get((method, "/" + _ROUTE_PARAM.sub(r"{\1}", match.route)))
+    node = _walk(_tree(), path.strip("/").split("/"))
+    return node.operations.get(method) if node is not None else None
 
 
 def scope_label(code: str) -> str:
@@ -82,4 +119,4 @@ def scope_label(code: str) -> str:
 
 def warm() -> None:
     """Build the operation table at start-up (wsgi.py), not on a worker's first keyed request (~2 s)."""
-    _operations()
+    _tree()
