@@ -92,8 +92,10 @@ def test_demo_names_are_unique_per_authority_and_realistic(demo):
 
 def test_demo_creates_a_user_for_every_role_with_totp_for_government_roles(demo):
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    for user in User.objects.filter(role__in=TWO_FACTOR_ROLES):
+    # A data port key's account never logs in (no usable password): it acts only through its key.
+    for user in User.objects.filter(role__in=TWO_FACTOR_ROLES, dataport_key__isnull=True):
         assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert not any(u.has_usable_password() for u in User.objects.filter(dataport_key__isnull=False))
     officer = User.objects.get(username="officer_jn")
     assert officer.check_password("Xiehui-demo-2026") and officer.jurisdiction_prefix == "3701"
     assert StaffAssignment.objects.count() >= 3
