@@ -219,6 +219,13 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    """Whether If-None-Match names this entity tag (weak comparison, RFC 9110 §13.1.2) or is "*"."""
+    sent = request.headers.get("If-None-Match", "")
+    tags = {t.strip().removeprefix("W/") for t in sent.split(",")}
+    return sent.strip() == "*" or etag.removeprefix("W/") in tags
+
+
 def query_date(value: str, *, field: str = "as_of") -> dt.date:
     """A `DATE_PATTERN` query value as a date, today when empty; a 400 naming the field otherwise."""
     if not value:

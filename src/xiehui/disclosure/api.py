@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor, query_date
+from xiehui.core.api import AUTH, ERRORS, Problem, etag_matches, optional_actor, query_date
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import Attachment
 from xiehui.core.typing import Request
@@ -172,12 +172,6 @@ def _etag(item: Disclosure, draft: DisclosureVersion | None) -> str:
     return f'W/"disclosure-{item.pk}-v{current}' + (f"-d{draft.pk}" if draft is not None else "") + '"'
 
 
-def _etag_matches(request: Request, etag: str) -> bool:
-    sent = request.headers.get("If-None-Match", "")
-    tags = {t.strip().removeprefix("W/") for t in sent.split(",")}
-    return sent.strip() == "*" or etag.removeprefix("W/") in tags
-
-
 @router.get(
     "/organizations/{uscc}/disclosures/{disclosure_id}",
     response={200: DisclosureDetailOut, 304: None, **ERRORS},
@@ -193,7 +187,7 @@ def get_disclosure(request: Request, response: HttpResponse, uscc: str, disclosu
     draft = selectors.draft_of(item) if registry.staff_of(actor, org) else None
     etag = _etag(item, draft)
     headers = {"ETag": etag, "Vary": "Authorization, Cookie", "Cache-Control": "private, no-cache"}
-    if _etag_matches(request, etag):
+    if etag_matches(request, etag):
         return HttpResponse(status=304, headers=headers)
     for name, value in headers.items():
         response[name] = value

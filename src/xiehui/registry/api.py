@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, optional_actor
+from xiehui.core.api import AUTH, ERRORS, etag_matches, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Industry, Region
 from xiehui.core.selectors import page_rows
@@ -86,10 +87,16 @@ def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dic
     return _page(qs, limit, offset, register=True)
 
 
-@router.get("/organizations/{uscc}", response={200: OrganizationOut, **ERRORS}, auth=None)
-def get_organization(request: Request, uscc: str) -> object:
-    """One association's registered items by USCC."""
-    return selectors.organization_get(actor=optional_actor(request), uscc=uscc)
+@router.get("/organizations/{uscc}", response={200: OrganizationOut, 304: None, **ERRORS}, auth=None)
+def get_organization(request: Request, response: HttpResponse, uscc: str) -> object:
+    """One association's registered items by USCC; ETag and If-None-Match give 304."""
+    org = selectors.organization_get(actor=optional_actor(request), uscc=uscc)
+    # Every write of the record saves the row (auto_now) or bulk-writes updated_at: the time names the version.
+    etag = f'W/"organization-{org.pk}-{org.updated_at.timestamp():.6f}"'
+    if etag_matches(request, etag):
+        return HttpResponse(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    response["ETag"], response["Cache-Control"] = etag, "no-cache"
+    return org
 
 
 @router.get("/organizations/{uscc}/history", response={200: list[ItemChangeOut], **ERRORS}, auth=None)

@@ -741,3 +741,22 @@ def test_a_wrong_method_is_a_405_problem(world, as_user, method, path):
     response = getattr(as_user(world.officer_jinan), method)(f"{API}{path}")
     assert_problem(response, 405)
     assert response["Allow"]
+
+
+def test_an_organization_answers_304_to_its_etag_until_its_record_changes(world, django_assert_max_num_queries):
+    url = f"{API}/organizations/{world.org_a.uscc}"
+    first = Client().get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"organization-')
+    with django_assert_max_num_queries(3):
+        again = Client().get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again["ETag"] == etag and again.content == b""
+    assert Client().get(url, headers={"If-None-Match": '"other", ' + etag.removeprefix("W/")}).status_code == 304
+    assert Client().get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    filing = services.change_filing_submit(
+        actor=world.staff_a, organization=world.org_a, data=change(domicile="济南市历下区新址 8 号"), now=NOW
+    )
+    services.change_filing_approve(actor=world.officer_jinan, filing=filing, now=NOW)
+    changed = Client().get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["domicile"] == "济南市历下区新址 8 号"
