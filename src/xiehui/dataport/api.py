@@ -12,7 +12,6 @@ from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
 
 from . import events, selectors
-from .models import DataPortKey
 from .schemas import FeedPage, FeedQuery, KeySelfOut
 
 router = Router(tags=["数据端口"])
@@ -21,7 +20,7 @@ router = Router(tags=["数据端口"])
 @router.get("/dataport/key", response={200: KeySelfOut, **ERRORS}, auth=AUTH)
 def get_own_key(request: Request) -> dict[str, Any]:
     """The calling department key: scopes, personal-data grant, limits, today's use and expiry."""
-    key = DataPortKey.objects.select_related("department").filter(account=request.auth).first()
+    key = selectors.key_of_account(request.auth)
     if key is None:
         raise ApplicationError("该接口仅供数据端口密钥调用", code="not_a_key", status=403)
     usage = selectors.key_usage(key, now=clock.now())

@@ -16,26 +16,29 @@ from . import limits
 from .models import DataPortKey, QueryRecord
 
 
-def _reach(actor: User, field: str) -> Q | None:
-    """The filter on a department's region for this actor; None when the actor reaches nothing."""
+def _reach(actor: User, path: str = "") -> Q | None:
+    """The one rule of reach, as a filter on a department (through `path`); None when the actor reaches nothing.
+
+    Administrators reach every department, officers those whose region lies within their jurisdiction.
+    """
     if actor.role == Role.ADMIN:
         return Q()
     prefix = actor.jurisdiction_prefix
-    if prefix is None:
-        return None
-    return Q(**{f"{field}__region__code__startswith": prefix})
+    return None if prefix is None else Q(**{f"{path}region__code__startswith": prefix})
 
 
 def departments_for(actor: User) -> QuerySet[Department]:
-    """The departments whose keys this actor issues and revokes (services.can_manage, as a query)."""
-    if actor.role == Role.ADMIN:
-        return Department.objects.all()
-    prefix = actor.jurisdiction_prefix
-    return Department.objects.none() if prefix is None else Department.objects.filter(region__code__startswith=prefix)
+    """The departments whose keys this actor issues, revokes and audits."""
+    reach = _reach(actor)
+    return Department.objects.none() if reach is None else Department.objects.filter(reach)
+
+
+def can_manage(actor: User, department: Department) -> bool:
+    return departments_for(actor).filter(pk=department.pk).exists()
 
 
 def keys_for(actor: User, *, q: str = "", status: str = "", department: int | None = None) -> QuerySet[DataPortKey]:
-    reach = _reach(actor, "department")
+    reach = _reach(actor, "department__")
     if reach is None:
         return DataPortKey.objects.none()
     qs = DataPortKey.objects.filter(reach).select_related("department", "issued_by", "revoked_by")
@@ -66,15 +69,20 @@ def key_state(key: DataPortKey, *, now: dt.datetime) -> str:
     return "expired" if key.expires_at <= now else "active"
 
 
-def key_usage(key: DataPortKey | Any, *, now: dt.datetime) -> dict[str, int]:
+def key_usage(key: DataPortKey, *, now: dt.datetime) -> dict[str, int]:
     """Today's requests against the key's daily quota (the shared counters, not the audit)."""
     used = limits.used_today(key.prefix, now=now)
     return {"used_today": used, "remaining_today": max(0, key.daily_quota - used)}
 
 
+def key_of_account(account: User) -> DataPortKey | None:
+    """The key a data-port account acts for (None for every other user)."""
+    return DataPortKey.objects.select_related("department").filter(account=account).first()
+
+
 def queries_for(actor: User, *, filters: dict[str, Any]) -> QuerySet[QueryRecord]:
     """The query audit within reach; refused requests with an unknown key (no department) reach administrators only."""
-    reach = _reach(actor, "department")
+    reach = _reach(actor, "department__")
     if reach is None:
         return QueryRecord.objects.none()
     qs = QueryRecord.objects.filter(reach).select_related("department", "key")

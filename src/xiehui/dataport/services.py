@@ -12,21 +12,13 @@ from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Department, Role, User
 from xiehui.core.services import user_create
 
-from . import keys
+from . import keys, selectors
 from .models import DataPortKey
 from .scopes import SCOPES
 
 MAX_VALID_DAYS = 730
 MAX_RATE_PER_MINUTE = 100_000
 MAX_DAILY_QUOTA = 100_000_000
-
-
-def can_manage(actor: User, department: Department) -> bool:
-    """Administrators manage every department's keys; officers those of departments in their jurisdiction."""
-    if actor.role == Role.ADMIN:
-        return True
-    prefix = actor.jurisdiction_prefix
-    return prefix is not None and str(department.region_id).startswith(prefix)
 
 
 def _check_limits(*, rate_per_minute: int, daily_quota: int, expires_on: dt.date, today: dt.date) -> None:
@@ -60,7 +52,7 @@ def key_issue(
     now: dt.datetime,
 ) -> tuple[DataPortKey, str]:
     """Issue a key to a department's named system; the plain key is returned once and never stored."""
-    if not can_manage(actor, department):
+    if not selectors.can_manage(actor, department):
         raise ApplicationError("无权为该部门签发密钥（部门不在管辖范围内）", code="not_found", status=404)
     system_name = system_name.strip()
     if not system_name:
@@ -118,7 +110,7 @@ def key_issue(
 def key_revoke(*, actor: User, key: DataPortKey, reason: str, now: dt.datetime) -> DataPortKey:
     """Revoke a key at once: every worker refuses it from the commit on (the shared key cache is refreshed)."""
     key = DataPortKey.objects.select_for_update().get(pk=key.pk)
-    if not can_manage(actor, key.department):
+    if not selectors.can_manage(actor, key.department):
         raise ApplicationError("未找到该密钥", code="not_found", status=404)
     if key.revoked_at is not None:
         raise ApplicationError("该密钥已被吊销", code="key_already_revoked", status=409)

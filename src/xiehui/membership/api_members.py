@@ -104,9 +104,7 @@ def create_member_class(request: Request, uscc: str, payload: MemberClassCreateI
 def delete_member_class(request: Request, class_id: int) -> Status[None]:
     """Remove a member class no current member is in (the association's staff)."""
     org = registry.staff_organization(request.auth)
-    row = MemberClass.objects.filter(organization=org, pk=class_id).select_related("organization").first()
-    if row is None:
-        raise NotFound("未找到该会员类别")
+    row = selectors.member_class_get(org, class_id)
     services.member_class_remove(actor=request.auth, member_class=row, now=clock.now())
     return Status(204, None)
 

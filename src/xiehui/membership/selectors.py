@@ -93,6 +93,14 @@ def member_classes(organization: Organization) -> QuerySet[MemberClass]:
     return MemberClass.objects.filter(organization=organization)
 
 
+def member_class_get(organization: Organization | None, pk: int) -> MemberClass:
+    """One of the association's member classes (web and API alike); 404 for another association's."""
+    row = MemberClass.objects.filter(organization=organization, pk=pk).select_related("organization").first()
+    if row is None:
+        raise NotFound("未找到该会员类别")
+    return row
+
+
 def exit_of(member: Member) -> MemberExit | None:
     return MemberExit.objects.filter(member=member).first()
 

@@ -32,7 +32,7 @@ from .forms_members import (
     MemberClassForm,
     RefuseForm,
 )
-from .models import ApplicationStatus, ExitKind, MemberClass, MemberExit
+from .models import ApplicationStatus, ExitKind, MemberExit
 
 APPLICATION_CSV = [
     "申请人",
@@ -210,9 +210,7 @@ def workspace_classes(request: Request) -> HttpResponse:
 @require_POST
 def workspace_class_delete(request: Request, pk: int) -> HttpResponse:
     org = _org(request)
-    row = MemberClass.objects.filter(organization=org, pk=pk).select_related("organization").first()
-    if row is None:
-        raise NotFound("未找到该会员类别")
+    row = selectors.member_class_get(org, pk)
     try:
         services.member_class_remove(actor=request.user, member_class=row, now=clock.now())
         messages.success(request, f"已删除会员类别：{row.name}")

@@ -214,9 +214,7 @@ def list_my_ballots(request: Request) -> list[dict[str, Any]]:
 def cast_ballot(request: Request, ballot_id: int, payload: CastIn) -> Status[object]:
     """Cast a secret ballot for one of the caller's roll entries; the receipt code is returned once (BAL-2)."""
     ballot = selectors.ballot_get(actor=request.auth, pk=ballot_id, on=clock.today())
-    entry = RollEntry.objects.filter(ballot=ballot, pk=payload.roll_entry_id).first()
-    if entry is None:
-        raise NotFound("名册上没有该投票人")
+    entry = selectors.roll_entry_get(ballot, payload.roll_entry_id)
     try:
         code = services_cast.ballot_cast(
             voter_user=request.auth, ballot=ballot, roll_entry=entry, choices=payload.choices, now=clock.now()
@@ -300,18 +298,14 @@ def list_roll(
 ) -> list[RollEntry]:
     """The frozen roll (staff: the attendance desk searches it)."""
     ballot = _staff_ballot(request, ballot_id)
-    return list(
-        RollEntry.objects.filter(ballot=ballot, label__icontains=q).order_by("position")[offset : offset + limit]
-    )
+    return list(selectors.roll_search(ballot, q)[offset : offset + limit])
 
 
 @router.post("/ballots/{ballot_id}/attendance", response={201: AttendanceOut, **WRITE_ERRORS}, auth=AUTH)
 def register_attendance(request: Request, ballot_id: int, payload: AttendanceIn) -> Status[object]:
     """In-meeting mode: register a voter on the roll as present."""
     ballot = _staff_ballot(request, ballot_id)
-    entry = RollEntry.objects.filter(ballot=ballot, pk=payload.roll_entry_id).first()
-    if entry is None:
-        raise NotFound("名册上没有该投票人")
+    entry = selectors.roll_entry_get(ballot, payload.roll_entry_id)
     services.attendance_register(actor=request.auth, ballot=ballot, roll_entry=entry, now=clock.now())
     present = ballot.attendance.count()
     return Status(201, {"roll_entry_id": entry.pk, "label": entry.label, "present": present})

@@ -147,3 +147,16 @@ def voter_entries(user: User, *, now: dt.datetime, ballot: Ballot | None = None)
         )
         for row in rows
     ]
+
+
+def roll_entry_get(ballot: Ballot, pk: int | str) -> RollEntry:
+    """One entry of the ballot's frozen roll (web and API alike); 404 for any other id (or a posted non-number)."""
+    entry = RollEntry.objects.filter(ballot=ballot, pk=int(pk) if str(pk).isdigit() else 0).first()
+    if entry is None:
+        raise NotFound("名册上没有该投票人")
+    return entry
+
+
+def roll_search(ballot: Ballot, q: str = "") -> QuerySet[RollEntry]:
+    """The frozen roll in position order, narrowed by a name fragment (the attendance desk)."""
+    return RollEntry.objects.filter(ballot=ballot, label__icontains=q).order_by("position")

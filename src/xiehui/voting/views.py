@@ -26,7 +26,7 @@ from xiehui.web.paging import paginate
 
 from . import selectors, services, services_cast, services_close
 from .forms import BallotFilterForm, BallotForm, CancelForm, CastForm, ReceiptForm, RollSearchForm, add_service_error
-from .models import Attendance, Ballot, BallotQuestion, CastBallot, RollEntry
+from .models import Attendance, Ballot, BallotQuestion, CastBallot
 from .rules import CHOICES
 
 member_required = role_required(Role.MEMBER)
@@ -149,10 +149,8 @@ def workspace_attendance(request: Request, pk: int) -> HttpResponse:
     """The attendance desk of an in-meeting ballot: find the voter on the roll, register them present."""
     ballot = selectors.staff_ballot_get(actor=request.user, pk=pk)
     if request.method == "POST":
-        entry = RollEntry.objects.filter(ballot=ballot, pk=request.POST.get("entry") or 0).first()
         try:
-            if entry is None:
-                raise ApplicationError("该投票人不在名册上", code="BAL-1")
+            entry = selectors.roll_entry_get(ballot, request.POST.get("entry") or 0)
             services.attendance_register(actor=request.user, ballot=ballot, roll_entry=entry, now=clock.now())
             messages.success(request, f"已登记“{entry.label}”出席。")
         except ApplicationError as exc:
@@ -161,7 +159,7 @@ def workspace_attendance(request: Request, pk: int) -> HttpResponse:
     form = RollSearchForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     present = set(Attendance.objects.filter(ballot=ballot).values_list("roll_entry_id", flat=True))
-    rows = list(RollEntry.objects.filter(ballot=ballot, label__icontains=q).order_by("position")[:ATTENDANCE_ROWS])
+    rows = list(selectors.roll_search(ballot, q)[:ATTENDANCE_ROWS])
     context = {"org": ballot.organization, "ballot": ballot, "form": form, "rows": rows, "present": present, "q": q}
     return render(request, "voting/workspace_attendance.html", context)
 
