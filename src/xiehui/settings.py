@@ -227,6 +227,8 @@ if XIEHUI_QUERY_AUDIT not in {"journal", "direct"}:
 # How often each worker hands its journal to the database (seconds; 0: only `xiehui dataport flush`).
 XIEHUI_QUERY_AUDIT_FLUSH_SECONDS = float(env_str("XIEHUI_QUERY_AUDIT_FLUSH_SECONDS", "10"))
 XIEHUI_QUERY_AUDIT_DIR = Path(env_str("XIEHUI_QUERY_AUDIT_DIR", str(VAR_DIR / "query-audit")))
+# Bulk exports (dataport/exports.py) are kept this many days, then `xiehui dataport prune` deletes their files.
+XIEHUI_EXPORT_KEEP_DAYS = int(env_str("XIEHUI_EXPORT_KEEP_DAYS", "7"))
 
 TASKS = {
     "default": {

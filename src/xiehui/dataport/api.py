@@ -1,18 +1,21 @@
-"""The data port's own operations: a department key reads its scopes, limits and use."""
+"""The data port's own operations: a key reads its scopes, limits and use; the change feed; bulk exports."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from ninja import Query, Router
+from django.http import FileResponse
+from ninja import Query, Router, Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, optional_actor
+from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
 
-from . import events, selectors
-from .schemas import FeedPage, FeedQuery, KeySelfOut
+from . import events, exports, selectors, services
+from .models import ExportJob
+from .schemas import DatasetOut, ExportIn, ExportOut, ExportPage, FeedPage, FeedQuery, KeySelfOut
 
 router = Router(tags=["数据端口"])
 
@@ -59,3 +62,102 @@ def _event(e: events.Event) -> dict[str, Any]:
         "listing": e.payload if e.kind == "listing" else None,
         "publication": e.payload if e.kind == "publication" else None,
     }
+
+
+# -- bulk exports ------------------------------------------------------------------------------------------------
+
+EXPORT_FILE = {"200": {"description": "导出文件或清单", "content": {"application/octet-stream": {}}}}
+
+
+def _key(request: Request) -> Any:
+    account = getattr(request, "dataport_account", None)
+    return selectors.key_of_account(account) if account is not None else None
+
+
+def export_out(job: ExportJob, base: str) -> dict[str, Any]:
+    """One export for the API and the web page: `base` is the URL its files hang under."""
+    done = job.status == ExportJob.Status.SUCCEEDED
+    manifest = job.manifest if done else {}
+    return {
+        "id": job.pk,
+        "dataset": job.dataset,
+        "format": job.format,
+        "status": job.status,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "expires_at": job.expires_at,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "percent": job.percent,
+        "as_of": manifest.get("as_of"),
+        "feed_cursor": manifest.get("feed_cursor"),
+        "row_count": manifest.get("row_count"),
+        "files": [{**f, "url": f"{base}{f['name']}"} for f in manifest.get("files", [])],
+        "manifest_url": f"{base}{exports.MANIFEST}" if done else None,
+        "error": job.error,
+    }
+
+
+def _api_base(job: ExportJob) -> str:
+    return f"/api/v1/dataport/exports/{job.pk}/files/"
+
+
+@router.get("/dataport/datasets", response={200: list[DatasetOut], **ERRORS}, auth=AUTH)
+def list_datasets(request: Request) -> list[dict[str, Any]]:
+    """The datasets the caller may export (a key: within its scopes; personal ones with the grant)."""
+    return [
+        {
+            "name": d.name,
+            "title": d.title,
+            "scope": d.scope,
+            "personal": d.personal,
+            "description": d.description,
+            "columns": [c.header for c in d.columns],
+        }
+        for d in selectors.export_datasets_for(request.auth, _key(request))
+    ]
+
+
+@router.post("/dataport/exports", response={202: ExportOut, **ERRORS, 409: Problem}, auth=AUTH)
+def create_export(request: Request, payload: ExportIn) -> Status:
+    """Request a bulk export; a background task writes it. Poll the export until `status` is `succeeded`."""
+    job = services.export_request(
+        actor=request.auth, key=_key(request), dataset=payload.dataset, fmt=payload.format, now=clock.now()
+    )
+    return Status(202, export_out(job, _api_base(job)))
+
+
+@router.get("/dataport/exports", response={200: ExportPage, **ERRORS}, auth=AUTH)
+def list_exports(request: Request) -> dict[str, Any]:
+    """The caller's exports, newest first (the last 50)."""
+    return {"items": [export_out(j, _api_base(j)) for j in selectors.exports_for(request.auth)[:50]]}
+
+
+@router.get("/dataport/exports/{export_id}", response={200: ExportOut, **ERRORS}, auth=AUTH)
+def get_export(request: Request, export_id: uuid.UUID) -> dict[str, Any]:
+    """One export: progress while it runs, then its files with row counts and SM3 digests."""
+    job = selectors.export_get(request.auth, export_id)
+    return export_out(job, _api_base(job))
+
+
+@router.get(
+    "/dataport/exports/{export_id}/files/{name}",
+    response={200: None, **ERRORS},
+    auth=AUTH,
+    openapi_extra={"responses": EXPORT_FILE},
+)
+def get_export_file(request: Request, export_id: uuid.UUID, name: str) -> FileResponse:
+    """Download a finished export's file or its manifest (manifest.json), streamed."""
+    job = selectors.export_get(request.auth, export_id)
+    return download(request, job, name)
+
+
+def download(request: Request, job: ExportJob, name: str) -> FileResponse:
+    """The file as an attachment; a personal export's download is flagged in the query audit."""
+    path = selectors.export_file(job, name)
+    if job.personal:
+        request.dataport_personal = True  # type: ignore[attr-defined]
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -67,3 +67,23 @@ class QueryFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("结束日期不能早于开始日期"))
         return data
+
+
+class ExportRequestForm(forms.Form):
+    dataset = forms.ChoiceField(label=_("数据集"), choices=())
+    format = forms.ChoiceField(
+        label=_("格式"),
+        choices=[
+            ("csv", _("CSV（Excel 可直接打开）")),
+            ("xlsx", _("XLSX（Excel 工作簿）")),
+            ("jsonl", _("JSON Lines（程序读取）")),
+        ],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, datasets: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dataset"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(d.name, d.title) for d in datasets]

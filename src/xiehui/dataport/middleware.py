@@ -88,7 +88,7 @@ class DataPortGateMiddleware:
                 "outcome": outcome if outcome != "ok" or response.status_code < 400 else f"http_{response.status_code}",
                 "result_count": _result_count(response),
                 "duration_ms": int((time.perf_counter() - started) * 1000),
-                "personal": bool(operation and operation.personal),
+                "personal": bool(operation and operation.personal) or getattr(request, "dataport_personal", False),
                 "client_ip": client_ip(request)[:45],
             }
         )

@@ -84,3 +84,51 @@ class QueryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.key_prefix} {self.method} {self.path}"
+
+
+class ExportJob(models.Model):
+    """A bulk export requested through the port: written by a background task, downloadable when ready.
+
+    The files and their manifest (row counts, SM3 digests, as-of time, feed cursor) live under
+    MEDIA_ROOT/exports/<id>/; the id is random, and only the requester may download them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导出中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("导出失败")
+        EXPIRED = "expired", _("已过期删除")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+        JSONL = "jsonl", "JSON Lines"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.CharField(_("数据集"), max_length=32)
+    format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.ForeignKey(DataPortKey, on_delete=models.PROTECT, null=True, blank=True, related_name="exports")
+    jurisdiction = models.CharField(max_length=6, blank=True, help_text="region prefix the rows are limited to")
+    personal = models.BooleanField(default=False, help_text="the dataset holds personal information")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(help_text="files are deleted after this time")
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    manifest = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_requester_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset}.{self.format} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.processed_rows * 100 / self.total_rows)) if self.total_rows else 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -72,3 +74,49 @@ class FeedEventOut(Schema):
 class FeedPage(Schema):
     items: list[FeedEventOut]
     next_cursor: str = Field(..., description="下次作为 since 传入；没有新事件时与 since 相同")
+
+
+class DatasetOut(Schema):
+    name: str = Field(..., description="数据集代码：registry, registry_personal, credit, disclosure")
+    title: str
+    scope: str = Field(..., description="密钥需要的数据范围")
+    personal: bool = Field(..., description="是否含个人信息（需个人信息授权）")
+    description: str
+    columns: list[str] = Field(..., description="CSV/XLSX 列名（JSON Lines 使用对应的英文字段名）")
+
+
+class ExportIn(Schema):
+    dataset: str = Field(..., min_length=1, max_length=32, description="数据集代码（GET /dataport/datasets）")
+    format: Literal["csv", "xlsx", "jsonl"] = Field(..., description="csv、xlsx 或 jsonl（JSON Lines）")
+
+
+class ExportFileOut(Schema):
+    name: str
+    rows: int
+    bytes: int
+    sm3: str = Field(..., description="文件的 SM3 摘要（十六进制）")
+    url: str
+
+
+class ExportOut(Schema):
+    id: uuid.UUID
+    dataset: str
+    format: str
+    status: str = Field(..., description="pending 排队 / running 导出中 / succeeded 完成 / failed 失败 / expired 已删")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    expires_at: dt.datetime = Field(..., description="此后文件被删除")
+    total_rows: int
+    processed_rows: int
+    percent: int
+    as_of: str | None = Field(..., description="数据截至时间（导出开始时）")
+    feed_cursor: str | None = Field(..., description="导出开始时变更订阅的游标：从此处调用 GET /events 追平")
+    row_count: int | None
+    files: list[ExportFileOut]
+    manifest_url: str | None
+    error: str
+
+
+class ExportPage(Schema):
+    items: list[ExportOut]

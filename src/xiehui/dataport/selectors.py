@@ -4,16 +4,17 @@ those of the departments within their jurisdiction."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from xiehui.core import clock
-from xiehui.core.errors import ApplicationError
+from xiehui.core.errors import ApplicationError, NotFound
 from xiehui.core.models import Department, Role, User
 
-from . import limits
-from .models import DataPortKey, QueryRecord
+from . import exports, limits
+from .models import DataPortKey, ExportJob, QueryRecord
 
 
 def _reach(actor: User, path: str = "") -> Q | None:
@@ -103,3 +104,52 @@ def queries_for(actor: User, *, filters: dict[str, Any]) -> QuerySet[QueryRecord
     elif filters.get("outcome") == "refused":
         qs = qs.exclude(outcome="ok")
     return qs
+
+
+# -- bulk exports ------------------------------------------------------------------------------------------------
+
+
+def export_datasets_for(actor: Any, key: DataPortKey | None) -> list[exports.Dataset]:
+    """The datasets an actor may export: a key within its scopes (personal ones with the grant); a logged-in
+    user the public ones, and the register with identity numbers for officers (their jurisdiction) and
+    administrators."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    if key is not None:
+        return [d for d in exports.DATASETS.values() if d.scope in key.scopes and (key.personal_data or not d.personal)]
+    trusted = actor.role == Role.ADMIN or actor.jurisdiction_prefix is not None
+    return [d for d in exports.DATASETS.values() if trusted or not d.personal]
+
+
+def export_prefix(actor: User, dataset: exports.Dataset) -> str:
+    """The rows a personal export is limited to: an officer's jurisdiction ('' = all)."""
+    return (actor.jurisdiction_prefix or "") if dataset.personal else ""
+
+
+def exports_for(actor: Any) -> QuerySet[ExportJob]:
+    """An actor's own exports, newest first (nobody else's: the files may hold personal information)."""
+    if actor is None or not actor.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=actor).order_by("-created_at")
+
+
+def export_get(actor: Any, pk: Any) -> ExportJob:
+    job = exports_for(actor).filter(pk=pk).first()
+    if job is None:
+        raise NotFound("未找到该导出任务")
+    return job
+
+
+def export_file(job: ExportJob, name: str) -> Path:
+    """A finished export's file (or its manifest) by name; only names the manifest lists."""
+    names = {f["name"] for f in job.manifest.get("files", [])} | {exports.MANIFEST}
+    if job.status != ExportJob.Status.SUCCEEDED or name not in names:
+        raise NotFound("该导出文件不存在或已过期")
+    path = exports.storage_root() / str(job.pk) / name
+    if not path.is_file():
+        raise NotFound("该导出文件不存在或已过期")
+    return path
+
+
+def export_active(job: ExportJob) -> bool:
+    return job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)

@@ -1,10 +1,14 @@
-"""Writes of the data port: issue and revoke department API keys (one transaction each, audited)."""
+"""Writes of the data port: issue and revoke department API keys, request and run bulk exports (audited)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+from functools import partial
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from xiehui.core import audit, clock
@@ -12,9 +16,11 @@ from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Department, Role, User
 from xiehui.core.services import user_create
 
-from . import keys, selectors
-from .models import DataPortKey
+from . import exports, keys, selectors
+from .models import DataPortKey, ExportJob
 from .scopes import SCOPES
+
+logger = logging.getLogger(__name__)
 
 MAX_VALID_DAYS = 730
 MAX_RATE_PER_MINUTE = 100_000
@@ -128,3 +134,100 @@ def key_revoke(*, actor: User, key: DataPortKey, reason: str, now: dt.datetime) 
     )
     transaction.on_commit(lambda: keys.refresh(key.prefix))
     return key
+
+
+# -- bulk exports ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_request(*, actor: User, key: DataPortKey | None, dataset: str, fmt: str, now: dt.datetime) -> ExportJob:
+    """Queue an export of one dataset in one format for the actor (one at a time); the task writes it."""
+    if fmt not in ExportJob.Format.values:
+        raise ApplicationError("导出格式应为 csv、xlsx 或 jsonl", code="invalid_format", field="format")
+    allowed = {d.name: d for d in selectors.export_datasets_for(actor, key)}
+    if dataset not in allowed:
+        if dataset in exports.DATASETS:
+            raise ApplicationError("无权导出该数据集（数据范围或个人信息授权不足）", code="dataset_forbidden",
+                                   status=403, field="dataset")  # fmt: skip
+        raise ApplicationError(f"未知的数据集：{dataset}", code="unknown_dataset", field="dataset")
+    # One export at a time per requester; the row lock on the user serialises two racing requests.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    running = selectors.exports_for(actor).filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
+    if running.exists():
+        raise ApplicationError("已有导出任务在进行中，请等待其完成后再申请", code="export_in_progress", status=409)
+    chosen = allowed[dataset]
+    job = ExportJob.objects.create(
+        dataset=dataset,
+        format=fmt,
+        requested_by=actor,
+        key=key,
+        jurisdiction=selectors.export_prefix(actor, chosen),
+        personal=chosen.personal,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.XIEHUI_EXPORT_KEEP_DAYS),
+    )
+    audit.record(actor=actor, action="dataport.export.requested", obj=job, now=now,
+                 object_label=f"{chosen.title}（{job.get_format_display()}）",
+                 changes={"dataset": dataset, "format": fmt, "personal": chosen.personal,
+                          "key": key.prefix if key else ""})  # fmt: skip
+    transaction.on_commit(partial(_enqueue_export, str(job.pk)))
+    return job
+
+
+def _enqueue_export(job_id: str) -> None:
+    from .tasks import export_job_task
+
+    export_job_task.enqueue(job_id=job_id)
+
+
+def export_run(*, job_id: str) -> ExportJob:
+    """Write a queued export (progress committed per chunk); idempotent: a job is claimed once."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING, started_at=clock.now()
+    )
+    job = ExportJob.objects.get(pk=job_id)
+    if not claimed:  # delivered twice, or already run
+        return job
+    dataset = exports.DATASETS[job.dataset]
+    directory = exports.storage_root() / str(job.pk)
+    try:
+        total = dataset.queryset(job.jurisdiction).count()
+        ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
+        manifest = exports.write(
+            dataset,
+            job.format,
+            directory,
+            prefix=job.jurisdiction,
+            progress=partial(_progress, job.pk),
+        )
+    except Exception:
+        logger.exception("export %s failed", job.pk)
+        exports.remove(directory)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, finished_at=clock.now(), error="导出出错，请稍后重试或联系系统管理员"
+        )
+    else:
+        now = clock.now()
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.SUCCEEDED, finished_at=now, manifest=manifest,
+                total_rows=manifest["row_count"], processed_rows=manifest["row_count"],
+            )  # fmt: skip
+            audit.record(actor=job.requested_by, action="dataport.export.finished", obj=job, now=now,
+                         object_label=dataset.title, changes={"rows": manifest["row_count"]})  # fmt: skip
+    job.refresh_from_db()
+    return job
+
+
+def _progress(pk: Any, done: int) -> None:
+    ExportJob.objects.filter(pk=pk).update(processed_rows=done)  # autocommit: the page sees it at once
+
+
+def exports_prune(*, now: dt.datetime) -> int:
+    """Delete the files of exports past their keeping time (XIEHUI_EXPORT_KEEP_DAYS); the jobs stay, expired."""
+    expired = list(
+        ExportJob.objects.filter(status=ExportJob.Status.SUCCEEDED, expires_at__lte=now).values_list("pk", flat=True)
+    )
+    for pk in expired:
+        exports.remove(exports.storage_root() / str(pk))
+    return ExportJob.objects.filter(pk__in=expired).update(status=ExportJob.Status.EXPIRED)

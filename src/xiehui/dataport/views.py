@@ -1,23 +1,30 @@
-"""Console pages of the data port: department keys (issue, show once, revoke) and the query audit."""
+"""Pages of the data port: department keys (issue, show once, revoke), the query audit, bulk exports."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from xiehui.core import clock
 from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Role
 from xiehui.core.typing import Request
-from xiehui.web.access import role_required
+from xiehui.web.access import not_found_page, role_required
 from xiehui.web.exports import csv_response
 from xiehui.web.paging import paginate
 
-from . import selectors, services
-from .forms import KeyFilterForm, KeyIssueForm, KeyRevokeForm, QueryFilterForm
-from .models import QueryRecord
+from . import exports, selectors, services
+from .api import download, export_out
+from .forms import ExportRequestForm, KeyFilterForm, KeyIssueForm, KeyRevokeForm, QueryFilterForm
+from .models import ExportJob, QueryRecord
 from .scopes import scope_label
 
 manager_required = role_required(Role.OFFICER, Role.ADMIN)
@@ -111,3 +118,57 @@ def _csv_row(r: QueryRecord) -> list[object]:
         r.key_prefix, r.method, r.endpoint, r.path, r.params, r.status, r.outcome,
         r.result_count, r.duration_ms, "是" if r.personal else "否", r.client_ip,
     ]  # fmt: skip
+
+
+# -- bulk exports (any logged-in user: the public datasets; officers and administrators also the personal one) --
+
+
+@login_required
+def exports_page(request: Request) -> HttpResponse:
+    """Request an export and follow one's exports; a finished one lists its files, rows and SM3 digests."""
+    datasets = selectors.export_datasets_for(request.user, None)
+    form = ExportRequestForm(request.POST or None, datasets=datasets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.export_request(
+                actor=request.user,
+                key=None,
+                dataset=form.cleaned_data["dataset"],
+                fmt=form.cleaned_data["format"],
+                now=clock.now(),
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已提交导出申请，后台生成完成后即可下载。"))
+            return redirect("dataport:export", job.pk)
+    jobs = [(job, _web_out(job)) for job in selectors.exports_for(request.user)[:20]]
+    context = {"form": form, "datasets": datasets, "jobs": jobs}
+    return render(request, "dataport/exports.html", context, status=400 if form.errors else 200)
+
+
+def _web_out(job: ExportJob) -> dict[str, Any]:
+    return export_out(job, reverse("dataport:export_file", args=[job.pk, "x"])[:-1])
+
+
+@login_required
+@not_found_page
+def export_page(request: Request, pk: uuid.UUID) -> HttpResponse:
+    """One export: progress while it runs (htmx polls the fragment), then its files and manifest."""
+    job = selectors.export_get(request.user, pk)
+    context = {
+        "job": job,
+        "out": _web_out(job),
+        "active": selectors.export_active(job),
+        "dataset": exports.DATASETS.get(job.dataset),
+    }
+    template = "dataport/_export_progress.html" if request.htmx else "dataport/export.html"
+    return render(request, template, context)
+
+
+@login_required
+@not_found_page
+def export_file(request: Request, pk: uuid.UUID, name: str) -> FileResponse:
+    """Download a file of one's own finished export."""
+    job = selectors.export_get(request.user, pk)
+    return download(request, job, name)

@@ -39,6 +39,7 @@ from xiehui.core import audit, clock, pii
 from xiehui.core.codes import clean_uscc, make_uscc
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import LEVEL_PREFIX_LENGTH, NATIONAL_REGION_CODE, Industry, Level, Person, Region, User
+from xiehui.web.exports import unsafe_cell
 
 from . import rules, selectors
 from .bulk import BulkOrganization, organizations_bulk_prepare, organizations_bulk_write
@@ -184,7 +185,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unsafe_cell(str(value)).strip()  # an export's "'=…" cell (web/exports.safe_cell) reads as "=…"
 
 
 def _header_key(cell: Any) -> str:

@@ -27,6 +27,11 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unsafe_cell(value: str) -> str:
+    """The cell as typed before `safe_cell` (an importer reading an export back): Excel's text prefix removed."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 

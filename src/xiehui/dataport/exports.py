@@ -1,0 +1,364 @@
+"""Bulk exports of the port's datasets (the register, the credit lists, public disclosures) as CSV, XLSX and
+JSON Lines, written by a background task in constant memory, with a manifest.
+
+A dataset is read in keyset chunks by primary key, so memory stays flat however large the register is.
+The chunks are separate statements, not one snapshot: every row is at least as new as the manifest's
+`as_of`, and the manifest's `feed_cursor` (the change feed's position when the export started) is where a
+mirror replays `GET /api/v1/events` from to converge; replaying a change already in the file is harmless
+(feed events carry the whole current record).
+
+CSV and XLSX use the register's import layout (`registry.importer.COLUMNS`, Chinese headers and labels), so
+`xiehui import` reads them back; cells that a spreadsheet would take for a formula are prefixed with an
+apostrophe (web/exports.safe_cell), which the importer removes again. JSON Lines carries the API's field
+names and codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, QuerySet
+
+from xiehui.core import clock, pii
+from xiehui.core.models import AuditEntry
+from xiehui.credit import selectors as credit
+from xiehui.credit.models import Listing
+from xiehui.disclosure import catalogue
+from xiehui.disclosure.models import Disclosure
+from xiehui.registry.models import Level, Organization, OrganizationKind, OrganizationStatus
+from xiehui.web.exports import safe_cell
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 5000  # rows read per statement
+XLSX_SHEET_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet; larger exports go on to another sheet
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # JSON Lines field (the API's name)
+    header: str  # CSV/XLSX header (the import template's name where it has one)
+    labels: dict[str, str] | None = None  # CSV/XLSX show a code's label (JSON Lines keep the code)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    scope: str  # the key scope that reaches it (dataport/scopes.py)
+    personal: bool
+    columns: tuple[Column, ...]
+    queryset: Callable[[str], QuerySet]  # jurisdiction prefix ('' = all) -> rows, any order
+    rows: Callable[[list[Any]], list[dict[str, Any]]]  # a chunk of objects -> records keyed by Column.key
+    description: str
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+REGISTER_COLUMNS = (
+    Column("uscc", "统一社会信用代码"),
+    Column("name", "名称"),
+    Column("kind", "类型", _labels(OrganizationKind.choices)),
+    Column("level", "登记层级", _labels(Level.choices)),
+    Column("authority_region", "登记管理机关区划代码"),
+    Column("region", "住所区划代码"),
+    Column("domicile", "住所"),
+    Column("industries", "行业代码"),
+    Column("business_scope", "业务范围"),
+    Column("legal_representative", "法定代表人"),
+    Column("activity_funds", "活动资金"),
+    Column("registered_on", "成立登记日期"),
+    Column("fulltime_staff", "专职工作人员数"),
+    Column("status", "登记状态", _labels(OrganizationStatus.choices)),
+    Column("status_changed_on", "登记状态变更日期"),
+    Column("short_name", "简称"),
+    Column("premises", "办公场所"),
+    Column("website", "网站"),
+    Column("contact_phone", "联系电话"),
+    Column("updated_at", "更新时间"),
+)
+ID_COLUMN = Column("legal_representative_id_number", "法定代表人身份证号码")
+PERSONAL_REGISTER_COLUMNS = (*REGISTER_COLUMNS[:10], ID_COLUMN, *REGISTER_COLUMNS[10:])
+REGISTER_FIELDS = ("id", "uscc", "name", "kind", "level", "authority_region_id", "region_id", "domicile",
+                   "business_scope", "legal_representative__name", "activity_funds", "registered_on", "fulltime_staff",
+                   "status", "status_changed_on", "short_name", "premises", "website", "contact_phone",
+                   "updated_at")  # fmt: skip
+
+
+def _register(prefix: str) -> QuerySet:
+    qs = Organization.objects.all()
+    return qs.filter(authority_region__code__startswith=prefix) if prefix else qs
+
+
+def _register_rows(chunk: list[Any], *, personal: bool = False) -> list[dict[str, Any]]:
+    ids = [r[0] for r in chunk]
+    industries: dict[int, list[str]] = {}
+    links = Organization.industries.through.objects.filter(organization_id__in=ids)
+    for org_id, code in links.values_list("organization_id", "industry_id").order_by("industry_id"):
+        industries.setdefault(org_id, []).append(code)
+    secrets: dict[int, str] = {}
+    if personal:
+        found = Organization.objects.filter(id__in=ids).values_list("id", "legal_representative__id_number_encrypted")
+        secrets = {org_id: pii.decrypt(token) for org_id, token in found}
+    out = []
+    for r in chunk:
+        record = {
+            "uscc": r[1], "name": r[2], "kind": r[3], "level": r[4], "authority_region": r[5], "region": r[6],
+            "domicile": r[7], "industries": industries.get(r[0], []), "business_scope": r[8],
+            "legal_representative": r[9], "activity_funds": r[10], "registered_on": r[11], "fulltime_staff": r[12],
+            "status": r[13], "status_changed_on": r[14], "short_name": r[15], "premises": r[16], "website": r[17],
+            "contact_phone": r[18], "updated_at": r[19],
+        }  # fmt: skip
+        if personal:
+            record["legal_representative_id_number"] = secrets[r[0]]
+        out.append(record)
+    return out
+
+
+LISTING_COLUMNS = (
+    Column("uscc", "统一社会信用代码"),
+    Column("organization_name", "名称"),
+    Column("list_kind", "名录", _labels(Listing._meta.get_field("list_kind").flatchoices)),
+    Column("ground", "列入事由", _labels(Listing._meta.get_field("ground").flatchoices)),
+    Column("rule_id", "规则"),
+    Column("basis", "依据"),
+    Column("facts", "事实"),
+    Column("start_on", "列入日期"),
+    Column("earliest_removal_on", "最早可移出日期"),
+    Column("authority_region", "登记管理机关区划代码"),
+)
+
+
+def _listings(prefix: str) -> QuerySet:
+    qs = credit.public_listings(filters=credit.ListingFilters(), as_of=clock.today())  # in force (CR-P)
+    return qs.filter(authority_region__code__startswith=prefix) if prefix else qs
+
+
+def _listing_rows(chunk: list[Listing]) -> list[dict[str, Any]]:
+    return [
+        {
+            "uscc": x.organization.uscc,
+            "organization_name": x.organization.name,
+            "list_kind": x.list_kind,
+            "ground": x.ground,
+            "rule_id": x.rule_id,
+            "basis": x.basis,
+            "facts": x.facts,
+            "start_on": x.start_on,
+            "earliest_removal_on": x.earliest_removal_on,
+            "authority_region": x.authority_region_id,
+        }
+        for x in chunk
+    ]
+
+
+DISCLOSURE_COLUMNS = (
+    Column("uscc", "统一社会信用代码"),
+    Column("organization_name", "名称"),
+    Column("item_type", "公开事项", {t.code: t.title for t in catalogue.TYPES}),
+    Column("period", "期间"),
+    Column("title", "标题"),
+    Column("version", "版本"),
+    Column("effective_on", "生效日期"),
+    Column("first_published_at", "首次公开时间"),
+    Column("published_at", "当前版本公开时间"),
+    Column("body", "正文"),
+)
+
+
+def _disclosures(prefix: str) -> QuerySet:
+    qs = Disclosure.objects.filter(current__isnull=False, members_only=False)  # public items only (DIS-2)
+    return qs.filter(organization__authority_region__code__startswith=prefix) if prefix else qs
+
+
+def _disclosure_rows(chunk: list[Disclosure]) -> list[dict[str, Any]]:
+    out = []
+    for d in chunk:
+        version = d.current
+        assert version is not None
+        out.append(
+            {"uscc": d.organization.uscc, "organization_name": d.organization.name, "item_type": d.item_type,
+             "period": d.period, "title": d.title,
+             "version": version.number, "effective_on": version.effective_on,
+             "first_published_at": d.first_published_at, "published_at": d.published_at, "body": version.body}
+        )  # fmt: skip
+    return out
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset("registry", "社会团体登记名录（公开登记事项）", "registry", False, REGISTER_COLUMNS,
+                lambda p: _register(p).values_list(*REGISTER_FIELDS), _register_rows,
+                "全部社会团体的公开登记事项；CSV/XLSX 采用登记导入模板的列名"),
+        Dataset("registry_personal", "社会团体登记名录（含法定代表人身份证号码）", "registry", True,
+                PERSONAL_REGISTER_COLUMNS, lambda p: _register(p).values_list(*REGISTER_FIELDS),
+                lambda chunk: _register_rows(chunk, personal=True),
+                "含个人信息：登记管理机关（本辖区）、系统管理员及获准访问个人信息的部门密钥可用；可由导入功能导回"),
+        Dataset("credit", "活动异常名录与严重违法失信名单（在列）", "credit", False, LISTING_COLUMNS,
+                lambda p: _listings(p).select_related("organization"), _listing_rows,
+                "现行有效的列入记录（已移出的不含）"),
+        Dataset("disclosure", "信息公开（公开事项的现行版本）", "disclosure", False, DISCLOSURE_COLUMNS,
+                lambda p: _disclosures(p).select_related("organization", "current"), _disclosure_rows,
+                "各社会团体已公开的、面向社会公开的事项（仅会员可见的不含）"),
+    )
+}  # fmt: skip
+
+
+# -- cells -------------------------------------------------------------------------------------------------
+
+
+def _text(column: Column, value: Any) -> str:
+    """A value as the CSV/XLSX cell the importer reads: labels for choices, ';' between codes, ISO dates."""
+    if value is None:
+        return ""
+    if column.labels is not None:
+        return column.labels.get(value, value)
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(clock.SHANGHAI).isoformat(timespec="seconds")
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return safe_cell(str(value))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(clock.SHANGHAI).isoformat()
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
+
+
+# -- writers: each takes chunks of records and a path, and returns the rows written ------------------------------
+
+
+def _write_csv(path: Path, columns: Sequence[Column], chunks: Iterator[list[dict[str, Any]]]) -> int:
+    rows = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([c.header for c in columns])
+        for chunk in chunks:
+            writer.writerows([[_text(c, record[c.key]) for c in columns] for record in chunk])
+            rows += len(chunk)
+    return rows
+
+
+def _write_jsonl(path: Path, columns: Sequence[Column], chunks: Iterator[list[dict[str, Any]]]) -> int:
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for chunk in chunks:
+            fh.writelines(
+                json.dumps({k: _json_value(v) for k, v in record.items()}, ensure_ascii=False) + "\n"
+                for record in chunk
+            )
+            rows += len(chunk)
+    return rows
+
+
+def _write_xlsx(path: Path, columns: Sequence[Column], chunks: Iterator[list[dict[str, Any]]]) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # rows go straight to a temporary file: constant memory
+    header = [c.header for c in columns]
+    rows, sheet, in_sheet = 0, None, XLSX_SHEET_ROWS
+    for chunk in chunks:
+        for record in chunk:
+            if in_sheet == XLSX_SHEET_ROWS:
+                sheet = book.create_sheet(title=f"数据{len(book.worksheets) + 1}")
+                sheet.append(header)
+                in_sheet = 0
+            assert sheet is not None
+            sheet.append([_text(c, record[c.key]) for c in columns])
+            in_sheet += 1
+        rows += len(chunk)
+    if sheet is None:
+        book.create_sheet(title="数据1").append(header)
+    book.save(path)
+    return rows
+
+
+WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}
+
+
+def _digest(path: Path) -> str:
+    sm3 = hashlib.new("sm3")
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            sm3.update(block)
+    return sm3.hexdigest()
+
+
+# -- running a dataset ------------------------------------------------------------------------------------------
+
+
+def chunks(dataset: Dataset, prefix: str, progress: Callable[[int], None] | None = None) -> Iterator[list[dict]]:
+    """The dataset's records in primary-key order, CHUNK at a time (one statement each)."""
+    qs, last, done = dataset.queryset(prefix), None, 0
+    values = getattr(qs, "_fields", None) is not None  # values_list(): rows are tuples with the pk first
+    while True:
+        page = qs.order_by("pk") if last is None else qs.filter(pk__gt=last).order_by("pk")
+        rows = list(page[:CHUNK])
+        if not rows:
+            return
+        last = rows[-1][0] if values else rows[-1].pk
+        yield dataset.rows(rows)
+        done += len(rows)
+        if progress is not None:
+            progress(done)
+        if len(rows) < CHUNK:
+            return
+
+
+def feed_position() -> str:
+    """The change feed's cursor now: `GET /api/v1/events?since=` this cursor gives what changes afterwards."""
+    return str(AuditEntry.objects.aggregate(seq=Max("seq"))["seq"] or 0)
+
+
+def write(
+    dataset: Dataset, fmt: str, directory: Path, *, prefix: str = "", progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Write one dataset in one format into `directory` with its manifest; returns the manifest."""
+    directory.mkdir(parents=True, exist_ok=True)
+    as_of, cursor = clock.now(), feed_position()
+    name = f"{dataset.name}.{fmt}"
+    path = directory / name
+    rows = WRITERS[fmt](path, dataset.columns, chunks(dataset, prefix, progress))
+    manifest = {
+        "dataset": dataset.name,
+        "title": dataset.title,
+        "format": fmt,
+        "as_of": as_of.astimezone(clock.SHANGHAI).isoformat(),
+        "feed_cursor": cursor,
+        "jurisdiction": prefix,
+        "personal": dataset.personal,
+        "columns": [{"key": c.key, "header": c.header} for c in dataset.columns],
+        "row_count": rows,
+        "files": [{"name": name, "rows": rows, "bytes": path.stat().st_size, "sm3": _digest(path)}],
+        "generated_at": clock.now().astimezone(clock.SHANGHAI).isoformat(),
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def storage_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "exports"
+
+
+def remove(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
