@@ -221,6 +221,8 @@ RATELIMIT_IP_META_KEY = "xiehui.core.clientip.client_ip"
 # query audit of keyed requests is written (dataport/journal.py: "journal" batches through per-worker
 # files, "direct" inserts one row per request).
 XIEHUI_API_ANON_RATE = int(env_str("XIEHUI_API_ANON_RATE", "600" if PRODUCTION else "0"))
+# The fast lane answers cookie-less GET /api/v1/organizations/{uscc} in front of Django (dataport/fastlane.py).
+XIEHUI_API_FAST_LANE = env_str("XIEHUI_API_FAST_LANE", "1") != "0"
 XIEHUI_QUERY_AUDIT = env_str("XIEHUI_QUERY_AUDIT", "journal" if PRODUCTION else "direct")
 if XIEHUI_QUERY_AUDIT not in {"journal", "direct"}:
     raise ImproperlyConfigured("XIEHUI_QUERY_AUDIT must be journal or direct")

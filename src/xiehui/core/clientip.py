@@ -9,16 +9,24 @@ left part of the header is whatever the client chose to send).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "")
+    return client_ip_of(request.META)
+
+
+def client_ip_of(meta: Mapping[str, Any]) -> str:
+    """The same, from a WSGI environ (request.META is one)."""
+    remote = meta.get("REMOTE_ADDR", "")
     trusted = set(settings.XIEHUI_TRUSTED_PROXIES)
     if remote not in trusted:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     for address in reversed(forwarded):
         if address not in trusted:
             return address

@@ -6,9 +6,11 @@ Entered once for every request under /api/v1/, before django-ninja routes it, so
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,10 +18,11 @@ from django.http import HttpRequest, HttpResponse
 
 from xiehui.core import clock
 from xiehui.core.api import problem
-from xiehui.core.clientip import client_ip
+from xiehui.core.clientip import client_ip_of
 
 from . import journal, keys, limits
-from .scopes import OPEN_SCOPES, operation_for, scope_label
+from .fastlane import GATE
+from .scopes import OPEN_SCOPES, Operation, operation_for, scope_label
 
 API_PREFIX = "/api/v1/"
 REFUSALS = {
@@ -38,6 +41,65 @@ def _verified() -> bool:
     return True  # a key is a machine credential issued by a two-factor officer; there is no TOTP to pass
 
 
+@dataclass
+class Gate:
+    """The gate's decision for one request: a key's (checked, scoped, counted) or the anonymous rate's."""
+
+    key: keys.KeySnapshot | None
+    outcome: str  # "ok" or a refusal's code (REFUSALS)
+    context: dict[str, Any]
+    operation: Operation | None
+    presented: str  # the key as presented ('' for anonymous calls)
+    started: float
+
+    @property
+    def admitted(self) -> bool:
+        return self.outcome == "ok"
+
+    def record(
+        self, meta: Mapping[str, Any], status: int, outcome: str, result_count: int, started: float | None = None
+    ) -> dict[str, Any]:
+        """The query-audit record of a keyed request (journal.write)."""
+        key, operation = self.key, self.operation
+        return {
+            "at": clock.now(),
+            "key_id": key.id if key else None,
+            "key_prefix": key.prefix if key else keys.prefix_of(self.presented),
+            "department_id": key.department_id if key else None,
+            "method": meta.get("REQUEST_METHOD", "")[:8],
+            "endpoint": operation.id if operation else "",
+            "path": meta.get("PATH_INFO", "")[:300],
+            "params": meta.get("QUERY_STRING", "")[:1000],
+            "status": status,
+            "outcome": outcome,
+            "result_count": result_count,
+            "duration_ms": int((time.perf_counter() - (self.started if started is None else started)) * 1000),
+            "personal": bool(operation and operation.personal),
+            "client_ip": client_ip_of(meta)[:45],
+        }
+
+
+def decide(meta: Mapping[str, Any], presented: str, now: dt.datetime) -> Gate:
+    """A key's decision (`presented` starts with xhk_): valid, in scope, within rate and quota; else, for an
+    anonymous caller, the anonymous rate per client address (XIEHUI_API_ANON_RATE; 0 admits everyone)."""
+    started = time.perf_counter()
+    if presented:
+        key, outcome = keys.check(presented, now=now)
+        operation = operation_for(meta.get("REQUEST_METHOD") or "GET", meta.get("PATH_INFO", ""))
+        context: dict[str, Any] = {}
+        if outcome == "ok" and key is not None:
+            outcome, context = _admit(key, operation, now)
+        return Gate(key, outcome, context, operation, presented, started)
+    if settings.XIEHUI_API_ANON_RATE:
+        verdict = limits.hit(
+            f"anon:{client_ip_of(meta)}", limit=settings.XIEHUI_API_ANON_RATE, window="minute", now=now
+        )
+        if not verdict.allowed:
+            context = {"limit": verdict.limit, "retry": verdict.retry_after}
+            return Gate(None, "anonymous_rate_limited", context, None, "", started)
+    return Gate(None, "ok", {}, None, "", started)
+
+
 class DataPortGateMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,53 +107,40 @@ class DataPortGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        header = request.headers.get("Authorization", "")
-        bearer = header[:7].lower() == "bearer "
-        if bearer and header[7:].strip().startswith(keys.KEY_PREFIX):
-            return self._keyed(request, header[7:].strip())
-        # Anonymous: no bearer credential (an invalid one gets 401 from the API) and no logged-in session; a made-up
-        # session cookie or another Authorization scheme does not escape the limit.
-        if settings.XIEHUI_API_ANON_RATE and not bearer and not request.user.is_authenticated:
-            verdict = limits.hit(
-                f"anon:{client_ip(request)}", limit=settings.XIEHUI_API_ANON_RATE, window="minute", now=clock.now()
-            )
-            if not verdict.allowed:
-                return _refuse(request, "anonymous_rate_limited", limit=verdict.limit, retry=verdict.retry_after)
-        return self.get_response(request)
+        gate = request.META.get(GATE)  # decided by the fast lane (dataport/fastlane.py) for this request
+        if gate is None:
+            header = request.headers.get("Authorization", "")
+            bearer = header[:7].lower() == "bearer "
+            presented = header[7:].strip() if bearer else ""
+            if presented.startswith(keys.KEY_PREFIX):
+                gate = decide(request.META, presented, clock.now())
+            # Anonymous: no bearer credential (an invalid one gets 401 from the API) and no logged-in session; a
+            # made-up session cookie or another Authorization scheme does not escape the limit.
+            elif settings.XIEHUI_API_ANON_RATE and not bearer and not request.user.is_authenticated:
+                gate = decide(request.META, "", clock.now())
+            else:
+                return self.get_response(request)
+        if not gate.presented:
+            if gate.admitted:
+                return self.get_response(request)
+            return _refuse(request, gate.outcome, **gate.context)
+        return self._keyed(request, gate)
 
-    def _keyed(self, request: HttpRequest, secret: str) -> HttpResponse:
-        started, now = time.perf_counter(), clock.now()
-        key, outcome = keys.check(secret, now=now)
-        operation = operation_for(request.method or "GET", request.path_info)
-        context: dict[str, Any] = {}
-        if outcome == "ok" and key is not None:
-            outcome, context = _admit(key, operation, now)
-        if outcome == "ok" and key is not None:
+    def _keyed(self, request: HttpRequest, gate: Gate) -> HttpResponse:
+        key = gate.key
+        if gate.admitted and key is not None:
             key.account.is_verified = _verified  # type: ignore[attr-defined]
             request.user = key.account
             request.dataport_account = key.account  # type: ignore[attr-defined]
             request.dataport_scopes = key.scopes  # type: ignore[attr-defined]
             response = self.get_response(request)
         else:
-            response = _refuse(request, outcome, **context)
-        journal.write(
-            {
-                "at": now,
-                "key_id": key.id if key else None,
-                "key_prefix": key.prefix if key else keys.prefix_of(secret),
-                "department_id": key.department_id if key else None,
-                "method": (request.method or "")[:8],
-                "endpoint": operation.id if operation else "",
-                "path": request.path[:300],
-                "params": request.META.get("QUERY_STRING", "")[:1000],
-                "status": response.status_code,
-                "outcome": outcome if outcome != "ok" or response.status_code < 400 else f"http_{response.status_code}",
-                "result_count": _result_count(response),
-                "duration_ms": int((time.perf_counter() - started) * 1000),
-                "personal": bool(operation and operation.personal) or getattr(request, "dataport_personal", False),
-                "client_ip": client_ip(request)[:45],
-            }
-        )
+            response = _refuse(request, gate.outcome, **gate.context)
+        outcome = gate.outcome if not gate.admitted or response.status_code < 400 else f"http_{response.status_code}"
+        record = gate.record(request.META, response.status_code, outcome, _result_count(response))
+        record["path"] = request.path[:300]
+        record["personal"] = record["personal"] or getattr(request, "dataport_personal", False)
+        journal.write(record)
         return response
 
 
