@@ -12,7 +12,9 @@ matching If-None-Match), writing the query-audit record exactly as the middlewar
 miss, a refusal, an error, a cookie, another Accept-Language) goes to Django with the decision already made
 (`environ["xiehui.gate"]`), so a request is never counted twice and Django stays the only author of answers.
 
-The answers held are bounded per worker (MAX_ENTRIES, oldest first out) and keyed by (USCC, Accept-Language).
+The lane steps aside where Django would answer otherwise: a plain-http request that SECURE_SSL_REDIRECT sends
+to https, a Host outside ALLOWED_HOSTS. The answers held are bounded per worker (MAX_ENTRIES, oldest first out)
+and keyed by (USCC, Accept-Language, https or not: HSTS headers differ).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.http.request import split_domain_port, validate_host
 
 from xiehui.core import clock
 from xiehui.registry.models import Organization
@@ -42,7 +45,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 class FastLane:
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
-        self.answers: dict[tuple[str, str], tuple[Any, str, list[tuple[str, str]], bytes]] = {}
+        self.answers: dict[tuple[str, str, bool], tuple[Any, str, list[tuple[str, str]], bytes]] = {}
         self.lock = threading.Lock()
         self._sql = ""
 
@@ -59,9 +62,14 @@ class FastLane:
         secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
         if header and not secret.startswith(keys.KEY_PREFIX):
             return self.app(environ, start_response)  # a personal token or another scheme: Django's auth
-        return self._lookup(environ, start_response, match.group(1), secret)
+        secure = _secure(environ)
+        if (settings.SECURE_SSL_REDIRECT and not secure) or not validate_host(_host(environ), settings.ALLOWED_HOSTS):
+            return self.app(environ, start_response)  # Django redirects to https, or refuses the host
+        return self._lookup(environ, start_response, match.group(1), secret, secure)
 
-    def _lookup(self, environ: dict[str, Any], start_response: StartResponse, uscc: str, secret: str) -> Any:
+    def _lookup(
+        self, environ: dict[str, Any], start_response: StartResponse, uscc: str, secret: str, secure: bool
+    ) -> Any:
         from .middleware import decide
 
         started, now = time.perf_counter(), clock.now()
@@ -69,7 +77,7 @@ class FastLane:
         environ[GATE] = gate
         if not gate.admitted:
             return self.app(environ, start_response)  # Django answers the refusal (and audits it)
-        cache_key = (uscc, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        cache_key = (uscc, environ.get("HTTP_ACCEPT_LANGUAGE", ""), secure)  # https answers carry HSTS
         try:
             version = self._version(uscc)
         except DatabaseError:
@@ -103,7 +111,7 @@ class FastLane:
         return row[0] if row else None
 
     def _through_django(
-        self, environ: dict[str, Any], start_response: StartResponse, cache_key: tuple[str, str], version: Any
+        self, environ: dict[str, Any], start_response: StartResponse, cache_key: tuple[str, str, bool], version: Any
     ) -> Iterable[bytes]:
         """Let Django answer; keep a plain 200 (no cookie set, not streamed) for the version it was read at."""
         seen: dict[str, Any] = {}
@@ -131,7 +139,21 @@ class FastLane:
         return [body]
 
 
+def _secure(environ: dict[str, Any]) -> bool:
+    """As Django's request.is_secure(): the scheme, or the header a trusted proxy sets (SECURE_PROXY_SSL_HEADER)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, value = settings.SECURE_PROXY_SSL_HEADER
+        forwarded = environ.get(header)
+        if forwarded is not None:
+            return forwarded.split(",")[0].strip() == value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
+def _host(environ: dict[str, Any]) -> str:
+    """The host's domain as Django's request.get_host() checks it (no X-Forwarded-Host: it is not trusted)."""
+    return split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))[0]
+
+
 def wrap(app: WSGIApp) -> WSGIApp:
     """The WSGI application with the fast lane in front (`XIEHUI_API_FAST_LANE`, on unless set to 0)."""
     return FastLane(app) if settings.XIEHUI_API_FAST_LANE else app
-

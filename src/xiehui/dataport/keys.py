@@ -1,7 +1,11 @@
-"""Checking a presented key: one cache read per request, the database only on a cache miss.
+"""Checking a presented key: no round trip when the worker holds the key, the database only on a cache miss.
 
-The cached snapshot holds the key's digest, limits, scopes and its account; revocation replaces it on
-commit with the revoked row (services.key_revoke, `refresh`); expiry is checked on every request.
+The snapshot holds the key's digest, limits, scopes and its account. Each worker keeps the snapshots it read
+for MEMO_SECONDS; the shared cache keeps them for CACHE_SECONDS. Revocation (services.key_revoke, `refresh`)
+replaces the shared snapshot on commit and sets a shared flag, which the gate reads in the same round trip
+as its counters (middleware._admit, limits.count): every worker refuses the key from the commit on, and
+within MEMO_SECONDS even if the shared cache lost the flag (the snapshot is then read again). A key's
+limits and scopes never change after issue; expiry is checked on every request.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -17,6 +22,9 @@ from xiehui.core.models import User
 
 KEY_PREFIX = "xhk_"
 CACHE_SECONDS = 300
+MEMO_SECONDS = 60
+MEMO_SIZE = 10_000
+_memo: dict[str, tuple[float, KeySnapshot]] = {}
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ def digest(secret: str) -> str:
 
 def cache_key(prefix: str) -> str:
     return f"dataport:key:{prefix}"
+
+
+def revoked_flag(prefix: str) -> str:
+    return f"dataport:key:{prefix}:revoked"
 
 
 def prefix_of(secret: str) -> str:
@@ -74,20 +86,38 @@ def refresh(prefix: str) -> None:
     snapshot = _load(prefix)
     if snapshot is not None:
         cache.set(cache_key(prefix), snapshot, CACHE_SECONDS)
+        if snapshot.revoked:
+            cache.set(revoked_flag(prefix), 1, None)
+    _memo.pop(prefix, None)
 
 
-def check(secret: str, *, now: dt.datetime) -> tuple[KeySnapshot | None, str]:
-    """(the key, "ok") or (the key or None, the refusal's code: key_invalid, key_revoked, key_expired)."""
-    prefix = prefix_of(secret)
-    if not prefix:
-        return None, "key_invalid"
+def _snapshot(prefix: str) -> KeySnapshot | None:
+    held = _memo.get(prefix)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
     snapshot = cache.get(cache_key(prefix))
     if snapshot is None:
         snapshot = _load(prefix)
         if snapshot is None:
-            return None, "key_invalid"
+            return None
         # add(), not set(): a revocation committing meanwhile has already put its own snapshot (refresh)
         cache.add(cache_key(prefix), snapshot, CACHE_SECONDS)
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[prefix] = (time.monotonic() + MEMO_SECONDS, snapshot)
+    return snapshot
+
+
+def check(secret: str, *, now: dt.datetime) -> tuple[KeySnapshot | None, str]:
+    """(the key, "ok") or (the key or None, the refusal's code: key_invalid, key_revoked, key_expired).
+
+    Local to the worker: the gate completes it with the shared revocation flag (`revoked_flag`)."""
+    prefix = prefix_of(secret)
+    if not prefix:
+        return None, "key_invalid"
+    snapshot = _snapshot(prefix)
+    if snapshot is None:
+        return None, "key_invalid"
     if not hmac.compare_digest(snapshot.digest, digest(secret)):
         return None, "key_invalid"
     if snapshot.revoked or not snapshot.account.is_active:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from xiehui.core import clock
@@ -145,18 +146,26 @@ class DataPortGateMiddleware:
 
 
 def _admit(key: keys.KeySnapshot, operation: Any, now: Any) -> tuple[str, dict[str, Any]]:
-    """Scope, personal data, then the rate and the daily quota (a refused rate does not spend the quota)."""
+    """Scope, personal data, then revocation, the rate and the daily quota, read and counted in one round trip
+    (limits.count); a request the rate refuses does not spend the quota."""
+    refusal = ""
     if operation is not None and operation.scope not in key.scopes and operation.scope not in OPEN_SCOPES:
-        return "scope_missing", {"scope": scope_label(operation.scope)}
-    if operation is not None and operation.personal and not key.personal_data:
-        return "personal_data_scope_missing", {}
-    for window, limit, code in (
-        ("minute", key.rate_per_minute, "rate_limited"),
-        ("day", key.daily_quota, "quota_exceeded"),
-    ):
-        verdict = limits.hit(key.prefix, limit=limit, window=window, now=now)
-        if not verdict.allowed:
-            return code, {"limit": verdict.limit, "retry": verdict.retry_after}
+        refusal = "scope_missing"
+    elif operation is not None and operation.personal and not key.personal_data:
+        refusal = "personal_data_scope_missing"
+    if refusal:
+        if cache.get(keys.revoked_flag(key.prefix)) is not None:
+            return "key_revoked", {}
+        return refusal, {"scope": scope_label(operation.scope)} if refusal == "scope_missing" else {}
+    minute, day = limits.window_of(key.prefix, "minute", now), limits.window_of(key.prefix, "day", now)
+    revoked, (per_minute, today) = limits.count([minute, day], flag=keys.revoked_flag(key.prefix))
+    if revoked:
+        return "key_revoked", {}
+    if per_minute > key.rate_per_minute:
+        limits.uncount(day)
+        return "rate_limited", {"limit": key.rate_per_minute, "retry": minute.left}
+    if today > key.daily_quota:
+        return "quota_exceeded", {"limit": key.daily_quota, "retry": day.left}
     return "ok", {}
 
 

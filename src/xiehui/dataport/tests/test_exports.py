@@ -76,6 +76,10 @@ def test_a_key_exports_the_register_with_a_manifest(world, issue, fmt, django_ca
         rows = [json.loads(line) for line in data.decode().splitlines()]
         assert [r["uscc"] for r in rows] == [world.org_a.uscc, world.org_b.uscc]
         assert rows[0]["kind"] == "association" and rows[0]["industries"] == ["47", "48"]
+        org = Organization.objects.get(pk=world.org_a.pk)
+        assert dt.datetime.fromisoformat(rows[0]["updated_at"]) == org.updated_at  # the instant, on both databases
+        assert rows[0]["updated_at"].endswith("+08:00") and rows[0]["activity_funds"] == "300000.00"
+        assert rows[0]["registered_on"] == "2015-06-01" and rows[0]["status_changed_on"] is None
         assert "legal_representative_id_number" not in rows[0]  # the public register holds no identity number
     else:
         table = _table(data, fmt)

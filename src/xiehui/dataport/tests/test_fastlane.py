@@ -7,8 +7,10 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core import signals
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 
 from xiehui.core import clock
@@ -41,15 +43,23 @@ def lane() -> tuple[FastLane, Counting]:
 def call(app: Any, path: str, query: str = "", **headers: str) -> tuple[int, dict[str, str], bytes]:
     environ: dict[str, Any] = {}
     setup_testing_defaults(environ)
-    environ.update(PATH_INFO=path, REQUEST_METHOD="GET", QUERY_STRING=query, HTTP_HOST="testserver", **headers)
+    environ.update({"PATH_INFO": path, "REQUEST_METHOD": "GET", "QUERY_STRING": query, "HTTP_HOST": "testserver"})
+    environ.update(headers)
     seen: dict[str, Any] = {}
 
     def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
         seen["status"], seen["headers"] = status, dict(response_headers)
 
-    result = app(environ, start_response)
-    body = b"".join(result)
-    getattr(result, "close", lambda: None)()
+    # as Django's test client does: a request must not close the connection that holds the test's transaction
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        result = app(environ, start_response)
+        body = b"".join(result)
+        getattr(result, "close", lambda: None)()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return int(seen["status"][:3]), seen["headers"], body
 
 
@@ -138,3 +148,17 @@ def test_everything_else_goes_to_django(world, lane):
     assert django.calls == calls + 5
     missing = "/api/v1/organizations/" + "9" * 18
     assert [call(app, missing)[0] for _ in range(2)] == [404, 404] and django.calls == calls + 7
+
+
+def test_it_steps_aside_where_django_redirects_to_https_or_refuses_the_host(world, settings):
+    path = f"/api/v1/organizations/{world.org_a.uscc}"
+    settings.SECURE_SSL_REDIRECT, settings.SECURE_PROXY_SSL_HEADER = True, ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    django = Counting()  # after the settings: SecurityMiddleware reads them when it is built
+    app = FastLane(django)
+    https = {"HTTP_X_FORWARDED_PROTO": "https"}
+    assert call(app, path, **https)[0] == 200
+    status, headers, _ = call(app, path, **https)
+    assert status == 200 and "max-age=3600" in headers["Strict-Transport-Security"] and django.calls == 1
+    assert [call(app, path)[0] for _ in range(2)] == [301, 301] and django.calls == 3  # plain http: redirected
+    assert call(app, path, HTTP_HOST="evil.example", **https)[0] == 400 and django.calls == 4

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from xiehui.core import clock
-from xiehui.dataport import limits
+from xiehui.dataport import keys, limits, services
 from xiehui.dataport.models import QueryRecord
 
 from .conftest import keyed
@@ -88,3 +90,52 @@ def test_anonymous_calls_are_limited_per_client_when_configured(world, settings,
 def test_no_anonymous_limit_by_default_outside_production(world):
     client = Client(REMOTE_ADDR="127.0.0.11")
     assert all(client.get("/api/v1/regions").status_code == 200 for _ in range(5))
+
+
+@pytest.fixture
+def redis_cache(settings):  # type: ignore[no-untyped-def]
+    """The production cache: Django's RedisCache on the local Redis, under a prefix of this test's own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/3",
+            "KEY_PREFIX": f"xiehui-test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    cache.clear()
+
+
+def test_on_redis_one_script_call_counts_every_window_and_reads_the_flag(redis_cache):
+    minute, day = limits.window_of("p", "minute", T), limits.window_of("p", "day", T)
+    assert limits.count([minute, day], flag="f") == (False, [1, 1])
+    cache.set("f", 1, None)
+    assert limits.count([minute, day], flag="f") == (True, [2, 2])
+    limits.uncount(day)
+    assert cache.get(day.key) == 1 and cache.get(minute.key) == 2  # Django's own reads see the counters
+    assert limits.used_today("p", now=T) == 1
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    assert 0 < client.ttl(cache.make_and_validate_key(minute.key)) <= minute.left + 5  # EXPIRE on the first count only
+    assert [limits.hit("q", limit=2, window="minute", now=T).allowed for _ in range(3)] == [True, True, False]
+
+
+def test_on_redis_a_key_held_by_another_worker_is_refused_from_the_revocation_on(
+    world, issue, redis_cache, django_capture_on_commit_callbacks
+):
+    key, secret = issue(rate_per_minute=2)
+    client = keyed(secret)
+    assert client.get("/api/v1/regions").status_code == 200
+    assert keys._memo[key.prefix][1].revoked is False  # this worker holds the key now
+    held = keys._memo[key.prefix]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.key_revoke(actor=world.officer_jinan, key=key, reason="泄露", now=clock.now())
+    keys._memo[key.prefix] = held  # as another worker still holding the snapshot read before the revocation
+    response = client.get("/api/v1/regions")
+    assert response.status_code == 401 and response.json()["code"] == "key_revoked"
+    keys._memo[key.prefix] = held
+    assert client.get("/api/v1/organizations/x/credit").json()["code"] == "key_revoked"  # before a scope refusal
+    _, other = issue(rate_per_minute=2, daily_quota=5, system_name="另一系统")
+    statuses = _within_one_minute(lambda: [keyed(other).get("/api/v1/regions").status_code for _ in range(3)])
+    assert statuses in ([200, 200, 429], [429, 429, 429])
+    other_key = keys._memo[other[4:].split("_")[0]][1]
+    assert limits.used_today(other_key.prefix, now=clock.now()) <= 2  # the refused request spent no quota
