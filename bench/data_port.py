@@ -4,7 +4,7 @@
                                      [--sections lookup,datasette,bare,load,search]
 
 For each database it creates a fresh database, migrates it, fills it with `xiehui synth --orgs N` (timed),
-draws 1,000 real USCCs, computes the reference answers of 20 lookups in-process, and runs the sections asked
+draws 1,000 real USCCs (--usccs), computes the reference answers of 20 lookups in-process, and runs the sections asked
 for (all by default). xiehui is served as production runs it: `xiehui serve --workers 2 --no-worker`
 (granian) with XIEHUI_ENV=production, XIEHUI_REDIS_URL on a Redis database of its own (flushed first, so
 the keys' limits are shared by the workers), XIEHUI_QUERY_AUDIT=journal into the run's temporary directory.
@@ -502,7 +502,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> DbResult:
             terms=terms,
             iterations=iterations,
             budget_s=args.budget,
-            sample=1000,
+            sample=args.usccs,
             feed_pages=20,
         )
         result.version, result.orgs, result.inprocess = info["version"], info["orgs"], info["inprocess"]
@@ -540,6 +540,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--load-connections", type=int, default=100)
     parser.add_argument(
         "--load-api", choices=["key", "anonymous"], default="key", help="API calls of the load run with a key or not"
+    )
+    parser.add_argument(
+        "--usccs", type=int, default=1000, help="USCCs the lookups rotate through (more than wrk sends: cold answers)"
     )
     parser.add_argument("--workers", type=int, default=2, help="server processes (xiehui, bare, Datasette)")
     parser.add_argument("--threads", type=int, default=8, help="granian threads per worker (xiehui serve's default)")

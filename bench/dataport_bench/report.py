@@ -288,7 +288,7 @@ def report(
         f"XIEHUI_ENV=production, XIEHUI_REDIS_URL=redis://127.0.0.1:6379/{args.redis_db} (flushed first), "
         "XIEHUI_QUERY_AUDIT=journal, XIEHUI_API_ANON_RATE=0 (every wrk connection is 127.0.0.1), loopback",
         f"- Load: `wrk -t2 -c32 -d{args.duration}s --timeout 10s --latency` on the same machine, unless said "
-        "otherwise; lookups rotate through 1,000 USCCs drawn at random",
+        f"otherwise; lookups rotate through {args.usccs:,} USCCs drawn at random",
         f"- Sections: {', '.join(args.sections)}; the whole run took {took_s / 60:.1f} min",
         "",
         "## Preparation",
