@@ -71,7 +71,7 @@ def count(windows: list[Window], *, flag: str = "") -> tuple[bool, list[int]]:
     """Count one request in each window, and read whether `flag` is set, in one round trip to Redis.
 
     On Redis (production) this is one script call (COUNT_SCRIPT, sent by digest after the first time). The
-    keys are the cache's own (make_and_validate_key), so `cache.get` reads the same counters. Elsewhere (the
+    keys are the cache's own (make_key), so `cache.get` reads the same counters. Elsewhere (the
     local-memory cache of development and tests) the same through the cache API.
     """
     backend = caches["default"]
@@ -79,7 +79,8 @@ def count(windows: list[Window], *, flag: str = "") -> tuple[bool, list[int]]:
         client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
         if not _script:
             _script.append(client.register_script(COUNT_SCRIPT))
-        names = [backend.make_and_validate_key(flag or "-")] + [backend.make_and_validate_key(w.key) for w in windows]
+        # make_key, not make_and_validate_key: these names are ours, short and plain (validation walks each one)
+        names = [backend.make_key(flag or "-")] + [backend.make_key(w.key) for w in windows]
         results = _script[0](keys=names, args=["1" if flag else "0"] + [w.left + 5 for w in windows], client=client)
         return bool(results[0]), [int(n) for n in results[1:]]
     flagged = bool(flag) and cache.get(flag) is not None
