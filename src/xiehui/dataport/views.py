@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -156,9 +157,11 @@ def _web_out(job: ExportJob) -> dict[str, Any]:
 def export_page(request: Request, pk: uuid.UUID) -> HttpResponse:
     """One export: progress while it runs (htmx polls the fragment), then its files and manifest."""
     job = selectors.export_get(request.user, pk)
+    out = _web_out(job)
     context = {
         "job": job,
-        "out": _web_out(job),
+        "out": out,
+        "as_of": dt.datetime.fromisoformat(out["as_of"]) if out["as_of"] else None,
         "active": selectors.export_active(job),
         "dataset": exports.DATASETS.get(job.dataset),
     }
