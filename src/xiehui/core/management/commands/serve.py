@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -52,11 +52,14 @@ class Command(BaseCommand):
             str(settings.STATIC_ROOT),
             "xiehui.wsgi:application",
         ]
+        code = 0
         try:
-            subprocess.run(cmd, check=False)  # noqa: S603
+            code = subprocess.run(cmd, check=False).returncode  # noqa: S603
         except KeyboardInterrupt:
             pass
         finally:
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+        if code:  # a supervisor (systemd Restart=on-failure) must see that the server failed
+            raise CommandError(f"granian exited with status {code}", returncode=code)
