@@ -25,7 +25,7 @@ class KeyIssueForm(forms.Form):
         required=False,
         help_text=_("投诉人、负责人、会员代表等个人信息；每次访问均在审计中标记"),
     )
-    rate_per_minute = forms.IntegerField(label=_("每分钟请求上限"), min_value=1, max_value=100_000, initial=600)
+    rate_per_minute = forms.IntegerField(label=_("每分钟请求上限"), min_value=1, max_value=1_000_000, initial=600)
     daily_quota = forms.IntegerField(label=_("每日请求配额"), min_value=1, max_value=100_000_000, initial=100_000)
     expires_on = forms.DateField(label=_("有效期至"), widget=DATE, help_text=_("最长两年"))
 

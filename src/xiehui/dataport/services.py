@@ -23,7 +23,7 @@ from .scopes import SCOPES
 logger = logging.getLogger(__name__)
 
 MAX_VALID_DAYS = 730
-MAX_RATE_PER_MINUTE = 100_000
+MAX_RATE_PER_MINUTE = 1_000_000  # about 16,700 a second: a national system's sustained load fits one key
 MAX_DAILY_QUOTA = 100_000_000
 
 

@@ -137,7 +137,7 @@ def test_own_key_endpoint_refuses_other_credentials(world, as_user):
         ({"scopes": []}, "scopes", "至少选择一个"),
         ({"scopes": ["registry", "nope"]}, "scopes", "未知的数据范围"),
         ({"system_name": "  "}, "system_name", "接入系统"),
-        ({"rate_per_minute": 0}, "rate_per_minute", "1 至 100,000"),
+        ({"rate_per_minute": 0}, "rate_per_minute", "1 至 1,000,000"),
         ({"daily_quota": 100_000_001}, "daily_quota", "1 至 100,000,000"),
         ({"expires_on": "today"}, "expires_on", "晚于今天"),
         ({"expires_on": "731"}, "expires_on", "最长 730 天"),
