@@ -5,22 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Protocol
 
 from annotated_types import Ge, Le
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 from pydantic import BeforeValidator, StrictBool
 
 from . import clock, services
+from .cursor import CURSOR_DESCRIPTION, CURSOR_MAX_LENGTH, NEXT_CURSOR_DESCRIPTION, keyset_page
 from .errors import ApplicationError
 from .models import User
+from .selectors import capped_count
 
 PROBLEM_TYPE = "application/problem+json"
 logger = logging.getLogger("xiehui.api")
@@ -260,6 +264,67 @@ class PageMeta(Schema):
     offset: int
 
 
+class CursorOut(Schema):
+    """Where the next page starts (core/cursor.py): pass it as `cursor`."""
+
+    next_cursor: str | None = Field(..., description=NEXT_CURSOR_DESCRIPTION)
+
+
+class Page(PageMeta):
+    """A page's totals, the offset asked for, and the cursor of the next page (as CursorOut: one base class each,
+    so that every schema class is reached once from Schema)."""
+
+    next_cursor: str | None = Field(..., description=NEXT_CURSOR_DESCRIPTION)
+
+
+# A list answered as a bare JSON array (so in v1) gives its next page's cursor in a header instead.
+NEXT_CURSOR_HEADER = "Next-Cursor"
+NEXT_CURSOR_HEADER_DOC: dict[str, Any] = {
+    "responses": {
+        200: {
+            "headers": {
+                NEXT_CURSOR_HEADER: {
+                    "description": "下一页的游标（不透明），作为 cursor 传入；最后一页没有此响应头",
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    }
+}
+
+# A list's `cursor` query parameter: as a function parameter, and as a field of a query schema.
+CURSOR = Query("", max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION)
+
+
+def cursor_field() -> Any:
+    return Field("", max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION)
+
+
+def list_page(
+    qs: QuerySet,
+    *,
+    ordering: Sequence[str] | None,
+    limit: int,
+    offset: int,
+    cursor: str,
+    capped: bool = False,
+    keys_first: bool = False,
+) -> dict[str, Any]:
+    """A `Page` of `qs`: the keyset page (core/cursor.py) with its total; `capped` counts at most 10,000 rows."""
+    rows, next_cursor = keyset_page(
+        qs, ordering=ordering, cursor=cursor, limit=limit, offset=offset, keys_first=keys_first
+    )
+    count, exact = capped_count(qs) if capped else (qs.count(), True)
+    return {
+        "items": rows,
+        "count": count,
+        "count_exact": exact,
+        "limit": limit,
+        "offset": offset,
+        "next_cursor": next_cursor,
+    }
+
+
 class AttachmentOut(Schema):
     """An attached document (core/files.py): download it from the page that lists it."""
 
@@ -278,3 +343,27 @@ class WhyOut(Schema):
     basis: str
     parameters: dict[str, Any]
     facts: str
+
+
+class PageQuery(Protocol):
+    limit: int
+    offset: int
+    cursor: str
+
+
+def meta_page(
+    qs: QuerySet, query: PageQuery, *, ordering: Sequence[str], present: Callable[[list[Any]], list[Any]]
+) -> dict[str, Any]:
+    """A page laid out as the membership lists answer (the totals and the offset under `meta`): the count capped,
+    the keys found first, the rows shown by `present`."""
+    page = list_page(
+        qs,
+        ordering=ordering,
+        limit=query.limit,
+        offset=query.offset,
+        cursor=query.cursor,
+        capped=True,
+        keys_first=True,
+    )
+    items, next_cursor = present(page.pop("items")), page.pop("next_cursor")
+    return {"items": items, "meta": page, "next_cursor": next_cursor}

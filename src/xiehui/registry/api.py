@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, etag_matches, optional_actor
+from xiehui.core.api import AUTH, CURSOR, ERRORS, cursor_field, etag_matches, list_page, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.models import Industry, Region
-from xiehui.core.selectors import page_rows
 from xiehui.core.typing import Request
 
 from . import selectors, services
@@ -48,6 +46,7 @@ class OrganizationQuery(Schema):
     kind: str = ""
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str = cursor_field()
 
 
 def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
@@ -60,22 +59,6 @@ def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
-def _page(qs: QuerySet, limit: int, offset: int, *, register: bool = False) -> dict:
-    """One page of a list with its total.
-
-    The public register's searches can match most rows (协会): their total is capped at
-    10,000 and their page found keys-first (core.selectors.page_rows); work queues are small.
-    """
-    count, exact = selectors.capped_count(qs) if register else (qs.count(), True)
-    return {
-        "items": page_rows(qs, offset, limit) if register else list(qs[offset : offset + limit]),
-        "count": count,
-        "count_exact": exact,
-        "limit": limit,
-        "offset": offset,
-    }
-
-
 @router.get("/organizations", response={200: OrganizationPage, **ERRORS}, auth=None)
 def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dict:
     """Search the public register by name (2+ characters) or USCC, with filters."""
@@ -84,7 +67,10 @@ def list_organizations(request: Request, query: Query[OrganizationQuery]) -> dic
         q=query.q, region=query.region, industry=query.industry, level=query.level, status=query.status, kind=query.kind
     )
     qs = selectors.organization_search(actor=optional_actor(request), filters=filters)
-    return _page(qs, limit, offset, register=True)
+    # Searches can match most rows (协会): the total is capped at 10,000 and the page found keys-first.
+    return list_page(
+        qs, ordering=("id",), limit=limit, offset=offset, cursor=query.cursor, capped=True, keys_first=True
+    )
 
 
 @router.get("/organizations/{uscc}", response={200: OrganizationOut, 304: None, **ERRORS}, auth=None)
@@ -163,16 +149,20 @@ def list_applications(
     status: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str = CURSOR,
 ) -> dict:
     """Officers: the authority's queue (deadline first). Others: their own applications."""
     limit, offset = _page_bounds(limit, offset)
     actor = request.auth
     if selectors.is_officer(actor):
         qs = selectors.application_queue(actor=actor, status=status, as_of=clock.today())
+        ordering: tuple[str, ...] = ("status", "due_on", "id")
     else:
         qs = selectors.applications_of(actor)
         qs = qs.filter(status=status) if status else qs
-    return _page(qs.select_related("organization"), limit, offset)
+        ordering = ("due_on", "id")
+    qs = qs.select_related("organization")
+    return list_page(qs, ordering=ordering, limit=limit, offset=offset, cursor=cursor)
 
 
 @router.get("/registration-applications/{app_id}", response={200: ApplicationOut, **ERRORS}, auth=AUTH)
@@ -231,6 +221,7 @@ def list_change_filings(
     status: str = "",
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str = CURSOR,
 ) -> dict:
     """Officers: filings their authority decides. Staff: their association's filings."""
     limit, offset = _page_bounds(limit, offset)
@@ -239,9 +230,11 @@ def list_change_filings(
     if org is not None:
         qs = selectors.change_filings_of(actor=actor, organization=org)
         qs = qs.filter(status=status) if status else qs
+        ordering: tuple[str, ...] = ("-filed_at", "-id")
     else:
         qs = selectors.change_filing_queue(actor=actor, status=status)
-    return _page(qs, limit, offset)
+        ordering = ("status", "filed_at", "id")
+    return list_page(qs, ordering=ordering, limit=limit, offset=offset, cursor=cursor)
 
 
 @router.get("/change-filings/{filing_id}", response={200: ChangeFilingOut, **ERRORS}, auth=AUTH)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from xiehui.core.api import PageMeta
+from xiehui.core.api import Page
 
 # Amounts of money are decimal strings ("50000.00"): exact, and fully described by the
 # schema (a JSON number or an unconstrained string would let clients send values the
@@ -55,7 +55,7 @@ class OrganizationOut(OrganizationSummaryOut):
     updated_at: dt.datetime
 
 
-class OrganizationPage(PageMeta):
+class OrganizationPage(Page):
     items: list[OrganizationSummaryOut]
 
 
@@ -110,7 +110,7 @@ class ApplicationOut(Schema):
     organization_uscc: str | None = Field(None, alias="organization.uscc")
 
 
-class ApplicationPage(PageMeta):
+class ApplicationPage(Page):
     items: list[ApplicationOut]
 
 
@@ -144,5 +144,5 @@ class ChangeFilingOut(Schema):
     decision_reason: str
 
 
-class ChangeFilingPage(PageMeta):
+class ChangeFilingPage(Page):
     items: list[ChangeFilingOut]

@@ -274,7 +274,7 @@ def change_filing_queue(*, actor: Actor, status: str = "") -> QuerySet[ChangeFil
     ).select_related("organization", "new_legal_representative", "filed_by")
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("status", "filed_at")
+    return qs.order_by("status", "filed_at", "id")
 
 
 def change_filings_of(*, actor: Actor, organization: Organization) -> QuerySet[ChangeFiling]:

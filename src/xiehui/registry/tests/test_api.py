@@ -16,6 +16,7 @@ from xiehui.conftest import ID_NUMBERS, NOW, PASSWORD, region
 from xiehui.core import clock
 from xiehui.core.models import Role
 from xiehui.core.services import api_token_create, user_create
+from xiehui.core.testing import follow_cursor
 from xiehui.registry import services
 from xiehui.registry.models import (
     ApplicationStatus,
@@ -137,6 +138,23 @@ def test_organizations_list_pages(world):
     assert first["count"] == second["count"] == 7
     assert len(first["items"]) == 3 and len(second["items"]) == 3
     assert not {i["uscc"] for i in first["items"]} & {i["uscc"] for i in second["items"]}
+
+
+def test_organizations_list_follows_next_cursor_to_every_row_once(world, django_assert_max_num_queries):
+    made = [record_org(name=f"济南市第{n}建材协会", n=620 + n) for n in range(5)]
+    items = follow_cursor(Client(), f"{API}/organizations", {"limit": 2})
+    assert [i["uscc"] for i in items] == [o.uscc for o in sorted([world.org_a, world.org_b, *made], key=lambda o: o.pk)]
+    with django_assert_max_num_queries(3):
+        Client().get(f"{API}/organizations", {"limit": 2, "q": "建材"})
+
+
+def test_organizations_cursor_goes_on_after_the_last_row_seen_when_rows_are_added(world):
+    made = [record_org(name=f"济南市第{n}建材协会", n=620 + n) for n in range(4)]
+    first = Client().get(f"{API}/organizations", {"limit": 3, "q": "建材"}).json()
+    assert first["next_cursor"] and first["count"] == 4
+    later = record_org(name="济南市第9建材协会", n=629)
+    rest = follow_cursor(Client(), f"{API}/organizations", {"limit": 3, "q": "建材", "cursor": first["next_cursor"]})
+    assert [i["uscc"] for i in first["items"] + rest] == [o.uscc for o in [*made, later]]
 
 
 @pytest.mark.parametrize("params", ["limit=0", "limit=101", "limit=-1", "offset=-1", "offset=100001", "limit=abc"])
@@ -431,6 +449,16 @@ def test_officer_queue_lists_own_authority_only(world, as_user, application, dja
     assert [i["id"] for i in other["items"]] == [qingdao_app.pk]
 
 
+def test_officer_queue_follows_next_cursor_to_every_application_once(world, as_user, application):
+    made = [submit(name=f"济南市第{n}装饰协会", rep=110 + n) for n in range(4)]
+    client = as_user(world.officer_jinan)
+    whole = client.get(f"{API}/registration-applications", {"limit": 100}).json()["items"]
+    assert [i["id"] for i in follow_cursor(client, f"{API}/registration-applications", {"limit": 2})] == [
+        i["id"] for i in whole
+    ]
+    assert {i["id"] for i in whole} == {application.pk, *(a.pk for a in made)}
+
+
 def test_applicant_sees_own_applications_only(world, as_user, application, django_assert_max_num_queries):
     submit(name="济南市园林协会", rep=140)  # filed by nobody in particular
     client = as_user(world.member)
@@ -548,6 +576,21 @@ def test_change_filing_lists(world, as_user, django_assert_max_num_queries):
     assert as_user(world.staff_b).get(f"{API}/change-filings").json()["count"] == 1
     for who in (world.member, world.department):
         assert as_user(who).get(f"{API}/change-filings").json()["count"] == 0
+
+
+def test_change_filing_lists_follow_next_cursor_to_every_filing_once(world, as_user):
+    made = []
+    for n in range(3):  # one pending at a time: each is refused before the next is filed
+        made.append(
+            services.change_filing_submit(
+                actor=world.staff_a, organization=world.org_a, data=change(domicile=f"新址 {n}"), now=NOW
+            )
+        )
+        if n < 2:
+            services.change_filing_reject(actor=world.officer_jinan, filing=made[-1], reason="材料不全请补正", now=NOW)
+    for who in (world.officer_jinan, world.staff_a):
+        items = follow_cursor(as_user(who), f"{API}/change-filings", {"limit": 2})
+        assert sorted(i["id"] for i in items) == sorted(f.pk for f in made)
 
 
 def _staff_of(org: Organization, username: str):
