@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from ninja import Query, Router
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import AUTH, CURSOR, ERRORS, Problem, list_page, optional_actor
 from xiehui.core.errors import NotFound, PermissionDenied
 from xiehui.core.typing import Request
 from xiehui.membership.models import Member
@@ -69,16 +68,6 @@ def _writable(actor: Any, uscc: str) -> Organization:
     if selectors.visible_to(actor, org):
         raise PermissionDenied("只有本协会工作人员可以办理法人治理事项")
     raise NotFound("未找到该社会团体的法人治理记录")
-
-
-def _page(qs: QuerySet, limit: int, offset: int) -> dict[str, Any]:
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "count": qs.count(),
-        "count_exact": True,
-        "limit": limit,
-        "offset": offset,
-    }
 
 
 def _appointment_out(a: Appointment) -> dict[str, Any]:
@@ -193,10 +182,12 @@ def list_appointments(
     status: str = "",
     limit: int = LIMIT,
     offset: int = OFFSET,
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """Every appointment with its evaluated checks; identity numbers masked (staff, officers in jurisdiction)."""
     org = selectors.organization_for(request.auth, uscc)
-    page = _page(selectors.appointments_of(org, q=q.strip(), status=status), limit, offset)
+    qs = selectors.appointments_of(org, q=q.strip(), status=status)
+    page = list_page(qs, ordering=("-term__number", "post", "pk"), limit=limit, offset=offset, cursor=cursor)
     page["items"] = [_appointment_out(a) for a in page["items"]]
     return page
 
@@ -248,9 +239,12 @@ def end_appointment(request: Request, uscc: str, appointment_id: int, payload: E
 
 
 @router.get("/organizations/{uscc}/audits", response={200: AuditPage, **ERRORS}, auth=AUTH)
-def list_audits(request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+def list_audits(
+    request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET, cursor: str = CURSOR
+) -> dict[str, Any]:
     """Financial audits, newest report first (staff, officers in jurisdiction)."""
-    return _page(selectors.audits_of(selectors.organization_for(request.auth, uscc)), limit, offset)
+    qs = selectors.audits_of(selectors.organization_for(request.auth, uscc))
+    return list_page(qs, ordering=("-reported_on", "-pk"), limit=limit, offset=offset, cursor=cursor)
 
 
 @router.post("/organizations/{uscc}/audits", response={201: AuditOut, **WRITE_ERRORS}, auth=AUTH)
@@ -263,9 +257,12 @@ def record_audit(request: Request, uscc: str, payload: AuditIn) -> Status[Any]:
 
 
 @router.get("/organizations/{uscc}/meetings", response={200: MeetingPage, **ERRORS}, auth=AUTH)
-def list_meetings(request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+def list_meetings(
+    request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET, cursor: str = CURSOR
+) -> dict[str, Any]:
     """Meetings with attendance and their resolutions (staff, officers in jurisdiction)."""
-    return _page(selectors.meetings_of(selectors.organization_for(request.auth, uscc)), limit, offset)
+    qs = selectors.meetings_of(selectors.organization_for(request.auth, uscc))
+    return list_page(qs, ordering=("-held_on", "-pk"), limit=limit, offset=offset, cursor=cursor)
 
 
 @router.post("/organizations/{uscc}/meetings", response={201: MeetingOut, **WRITE_ERRORS}, auth=AUTH)
@@ -286,10 +283,12 @@ def list_resolutions(
     matter: str = "",
     limit: int = LIMIT,
     offset: int = OFFSET,
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """Resolutions with their vote counts, newest first (staff, officers in jurisdiction)."""
     org = selectors.organization_for(request.auth, uscc)
-    return _page(selectors.resolutions_of(org, q=q.strip(), matter=matter), limit, offset)
+    qs = selectors.resolutions_of(org, q=q.strip(), matter=matter)
+    return list_page(qs, ordering=("-adopted_on", "-pk"), limit=limit, offset=offset, cursor=cursor)
 
 
 @router.post("/organizations/{uscc}/resolutions", response={201: ResolutionOut, **WRITE_ERRORS}, auth=AUTH)
@@ -328,9 +327,12 @@ def record_charter_version(request: Request, uscc: str, payload: CharterIn) -> S
 
 
 @router.get("/organizations/{uscc}/cooperation-matters", response={200: CooperationPage, **ERRORS}, auth=AUTH)
-def list_cooperation(request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:
+def list_cooperation(
+    request: Request, uscc: str, limit: int = LIMIT, offset: int = OFFSET, cursor: str = CURSOR
+) -> dict[str, Any]:
     """Cooperation matters with the organ that decided (staff, officers in jurisdiction)."""
-    return _page(selectors.cooperation_of(selectors.organization_for(request.auth, uscc)), limit, offset)
+    qs = selectors.cooperation_of(selectors.organization_for(request.auth, uscc))
+    return list_page(qs, ordering=("-recorded_at", "-pk"), limit=limit, offset=offset, cursor=cursor)
 
 
 @router.post("/organizations/{uscc}/cooperation-matters", response={201: CooperationOut, **WRITE_ERRORS}, auth=AUTH)
@@ -357,9 +359,10 @@ def list_governance_flags(
     rule_id: str = Query("", max_length=8),
     limit: int = LIMIT,
     offset: int = OFFSET,
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """Officers: open GOV-1/2/3 flags within the jurisdiction (overdue re-elections, leaders, officials)."""
     if registry.officer_prefix(request.auth) is None:
         raise PermissionDenied("只有登记管理机关工作人员可以查看")
     qs = selectors.governance_flags_for(request.auth, q=q.strip(), region=region, rule_id=rule_id)
-    return _page(qs, limit, offset)
+    return list_page(qs, ordering=("-raised_on", "-pk"), limit=limit, offset=offset, cursor=cursor)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from xiehui.core.api import Count, EntitledIn, Flag, HeadcountIn, IsoDate, PageMeta, TermNumberIn
+from xiehui.core.api import Count, EntitledIn, Flag, HeadcountIn, IsoDate, Page, TermNumberIn
 
 OrganKindIn = Literal[
     "assembly", "delegate_assembly", "council", "standing_council", "supervisors", "supervisor", "president_office"
@@ -123,7 +123,7 @@ class AppointmentOut(Schema):
     checks: list[CheckOut]
 
 
-class AppointmentPage(PageMeta):
+class AppointmentPage(Page):
     items: list[AppointmentOut]
 
 
@@ -171,7 +171,7 @@ class AuditIn(Schema):
     reported_on: IsoDate
 
 
-class AuditPage(PageMeta):
+class AuditPage(Page):
     items: list[AuditOut]
 
 
@@ -212,7 +212,7 @@ class ResolutionIn(Schema):
     distributes_income: Flag = Field(False, description="GOV-6：涉及向会员分配收入或营利性投资会员企业即拒绝")
 
 
-class ResolutionPage(PageMeta):
+class ResolutionPage(Page):
     items: list[ResolutionOut]
 
 
@@ -242,7 +242,7 @@ class MeetingIn(Schema):
     minutes: str = Field("", max_length=20000)
 
 
-class MeetingPage(PageMeta):
+class MeetingPage(Page):
     items: list[MeetingOut]
 
 
@@ -280,7 +280,7 @@ class CooperationIn(Schema):
     resolution_id: Count | None = None
 
 
-class CooperationPage(PageMeta):
+class CooperationPage(Page):
     items: list[CooperationOut]
 
 
@@ -294,5 +294,5 @@ class GovernanceFlagOut(Schema):
     raised_on: dt.date
 
 
-class GovernanceFlagPage(PageMeta):
+class GovernanceFlagPage(Page):
     items: list[GovernanceFlagOut]

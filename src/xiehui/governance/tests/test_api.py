@@ -6,9 +6,12 @@ import pytest
 
 from xiehui.conftest import NOW
 from xiehui.core import clock, engine
+from xiehui.core.testing import follow_cursor
+from xiehui.governance import services
 from xiehui.governance.models import Appointment, OrganKind, Post
+from xiehui.supervision.models import Flag
 
-from .builders import D, idn, organs, resolution, serve, term
+from .builders import D, audit, idn, nominate, organs, resolution, serve, term
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -247,3 +250,48 @@ def test_nominating_a_leader_of_another_association_with_other_facts_is_refused(
     )
     assert response.status_code == 400 and response.json()["code"] == "leader_facts_locked"
     assert payload["id_number"] not in response.content.decode()
+
+
+def test_every_list_follows_next_cursor_to_every_row_once(world, as_user):
+    o, t, _ = setup(world)
+    org = world.org_a
+    for n in range(3):
+        nominate(org, t, name=f"副会长{n}", seq=10 + n, post=Post.VICE_PRESIDENT)
+        audit(org, D(2024, 3, 1 + n % 2), occasion="annual")  # two reports on one day: the id breaks the tie
+        resolution(org, o[OrganKind.COUNCIL], title=f"议题{n}", adopted_on=D(2026, 3, 1))
+        services.meeting_record(
+            actor=world.staff_a,
+            organization=org,
+            organ=o[OrganKind.COUNCIL],
+            title=f"理事会{n}",
+            held_on=D(2026, 2, n + 1),
+            now=NOW,
+        )
+        services.cooperation_matter_record(
+            actor=world.staff_a,
+            organization=org,
+            title=f"共建{n}",
+            partner="大学",
+            importance="ordinary",
+            on=D(2026, 3, 2),
+            now=NOW,
+        )
+        Flag.objects.create(
+            organization=org,
+            key=f"GOV-1:test-{n}",
+            rule_id="GOV-1",
+            subject="任职",
+            facts="超龄",
+            raised_on=D(2026, 1, 1),
+        )
+    staff, base = as_user(world.staff_a), f"{API}/organizations/{org.uscc}"
+    for path in ("appointments", "audits", "meetings", "resolutions", "cooperation-matters"):
+        whole = staff.get(f"{base}/{path}", {"limit": 100}).json()
+        assert whole["count"] >= 3 and whole["next_cursor"] is None
+        assert follow_cursor(staff, f"{base}/{path}", {"limit": 2}) == whole["items"], path
+    officer = as_user(world.officer_jinan)
+    whole = officer.get(f"{API}/console/governance/flags", {"limit": 100}).json()
+    assert (
+        whole["count"] >= 4
+        and follow_cursor(officer, f"{API}/console/governance/flags", {"limit": 2}) == whole["items"]
+    )
