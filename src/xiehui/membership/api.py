@@ -9,9 +9,8 @@ from typing import Any
 from ninja import Field, Query, Router, Schema
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, PageMeta
+from xiehui.core.api import AUTH, ERRORS, CursorOut, PageMeta, cursor_field, meta_page
 from xiehui.core.errors import NotFound
-from xiehui.core.selectors import capped_count, page_rows
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 
@@ -37,7 +36,7 @@ class MemberOut(Schema):
     representatives: list[str] = Field(..., description="现任会员代表的用户名")
 
 
-class MemberPage(Schema):
+class MemberPage(CursorOut):
     items: list[MemberOut]
     meta: PageMeta
 
@@ -46,6 +45,7 @@ class MemberQuery(Schema):
     kind: str = Field("", description="enterprise 或 individual")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str = cursor_field()
 
 
 def _member(m: Member) -> dict[str, Any]:
@@ -69,9 +69,4 @@ def list_members(request: Request, uscc: str, query: Query[MemberQuery]) -> dict
     qs = selectors.members_of(org, as_of=clock.today())
     if query.kind:
         qs = qs.filter(kind=query.kind)
-    count, exact = capped_count(qs)
-    rows = page_rows(qs, query.offset, query.limit)
-    return {
-        "items": [_member(m) for m in rows],
-        "meta": {"count": count, "count_exact": exact, "limit": query.limit, "offset": query.offset},
-    }
+    return meta_page(qs, query, ordering=("name", "pk"), present=lambda rows: [_member(m) for m in rows])

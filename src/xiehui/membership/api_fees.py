@@ -15,9 +15,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock, params
-from xiehui.core.api import AUTH, ERRORS, Problem
+from xiehui.core.api import AUTH, ERRORS, Problem, cursor_field, meta_page
 from xiehui.core.errors import NotFound
-from xiehui.core.selectors import capped_count, page_rows
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
@@ -37,6 +36,7 @@ class FeeQuery(Schema):
     status: str = Field("", max_length=12, description="draft / balloting / adopted / rejected / superseded")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=100_000)
+    cursor: str = cursor_field()
 
 
 def _with_publication(standards: list[FeeStandard]) -> list[FeeStandard]:
@@ -63,9 +63,7 @@ def list_fee_standards(request: Request, uscc: str, query: Query[FeeQuery]) -> d
     org = registry.organization_get(actor=request.auth, uscc=uscc)
     filters = selectors.FeeFilters(q=query.q, status=query.status)
     qs = selectors.fee_standard_list(actor=request.auth, organization=org, filters=filters, as_of=clock.today())
-    count, exact = capped_count(qs)
-    rows = _with_publication(page_rows(qs, query.offset, query.limit))
-    return {"items": rows, "meta": {"count": count, "count_exact": exact, "limit": query.limit, "offset": query.offset}}
+    return meta_page(qs, query, ordering=("-effective_on", "-pk"), present=_with_publication)
 
 
 @router.get("/organizations/{uscc}/fee-standard", response={200: FeeStandardOut, **ERRORS}, auth=AUTH)

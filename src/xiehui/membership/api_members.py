@@ -8,10 +8,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor, query_date
+from xiehui.core.api import AUTH, ERRORS, Problem, cursor_field, meta_page, optional_actor, query_date
 from xiehui.core.errors import NotFound
 from xiehui.core.models import Role, User
-from xiehui.core.selectors import capped_count, page_rows
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
@@ -129,6 +128,7 @@ class ApplicationQuery(Schema):
     q: str = Field("", max_length=60, description="申请人名称、统一社会信用代码或联系人")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=100_000)
+    cursor: str = cursor_field()
 
 
 @router.get(
@@ -138,12 +138,7 @@ def list_applications(request: Request, uscc: str, query: Query[ApplicationQuery
     """The association's applications to join, newest first (its staff only)."""
     org = _staff_org(request, uscc)
     qs = selectors.applications_of(org, status=query.status, q=query.q)
-    count, exact = capped_count(qs)
-    rows = page_rows(qs, query.offset, query.limit)
-    return {
-        "items": [_application(a) for a in rows],
-        "meta": {"count": count, "count_exact": exact, "limit": query.limit, "offset": query.offset},
-    }
+    return meta_page(qs, query, ordering=("-submitted_at", "-pk"), present=lambda rows: [_application(a) for a in rows])
 
 
 @router.get("/my/membership-applications", response={200: list[MembershipApplicationOut], **ERRORS}, auth=AUTH)

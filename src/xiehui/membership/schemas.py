@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from xiehui.core.api import DATE_PATTERN, Count, IsoDate, PageMeta
+from xiehui.core.api import DATE_PATTERN, Count, CursorOut, IsoDate, PageMeta
 from xiehui.selfregulation.schemas_commitments import Score
 
 from .models import ApplicationStatus, DelegateMethod, ExitReason
@@ -70,7 +70,7 @@ class MembershipApplicationOut(Schema):
     member_id: int | None
 
 
-class MembershipApplicationPage(Schema):
+class MembershipApplicationPage(CursorOut):
     items: list[MembershipApplicationOut]
     meta: PageMeta
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, model_validator
 
-from xiehui.core.api import IsoDate, PageMeta
+from xiehui.core.api import CursorOut, IsoDate, PageMeta
 
 STATUS_DESCRIPTION = "draft 草案 / balloting 表决中 / adopted 已通过 / rejected 未通过 / superseded 已废止"
 AMOUNT_DESCRIPTION = '一个固定金额（元），如 "2000.00" 或 2000；比例（1%）、区间（1000-2000）按 FEE-1 拒绝'
@@ -106,7 +106,7 @@ class FeeStandardOut(Schema):
         return getattr(obj, "publication", None)
 
 
-class FeeStandardPage(Schema):
+class FeeStandardPage(CursorOut):
     items: list[FeeStandardOut]
     meta: PageMeta
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from xiehui.conftest import NOW
 from xiehui.core.services import api_token_create
+from xiehui.core.testing import follow_cursor
 from xiehui.membership import services
 
 from .test_views import record, uscc
@@ -50,3 +51,12 @@ def test_others_get_404_and_anonymous_401(world):
     for user in (world.staff_b, world.member, world.officer_jinan, world.department):
         response = Client().get(url(world.org_a), **bearer(user))
         assert response.status_code == 404 and "济南甲" not in response.text
+
+
+def test_members_follow_next_cursor_to_every_member_once(world):
+    for n in range(7):
+        record(world.org_a, f"会员公司{n % 3}", 10 + n)  # names repeat: the id breaks the tie
+    headers = bearer(world.staff_a)
+    whole = Client().get(url(world.org_a), {"limit": 100}, **headers).json()
+    assert whole["meta"]["count"] == 7 and whole["next_cursor"] is None
+    assert follow_cursor(Client(), url(world.org_a), {"limit": 3}, **headers) == whole["items"]

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from xiehui.conftest import NOW
+from xiehui.core.testing import follow_cursor
 from xiehui.membership import services_fees
 from xiehui.membership.models import FeeStandard
 
@@ -188,3 +189,13 @@ def test_list_query_count_and_filters(world, as_user, django_assert_max_num_quer
     assert body["meta"]["count"] == 16 and len(body["items"]) == 16
     adopted_only = client.get(f"{API}/organizations/{world.org_a.uscc}/fee-standards", {"status": "adopted"}).json()
     assert adopted_only["meta"]["count"] == 1
+
+
+def test_list_follows_next_cursor_to_every_standard_once(world, as_user):
+    for i in range(4):
+        propose(world.org_a, title=f"草案{i}")
+    adopted(world.org_a, effective_on=dt.date(2025, 1, 1))
+    client, path = as_user(world.staff_a), f"{API}/organizations/{world.org_a.uscc}/fee-standards"
+    whole = client.get(path, {"limit": 50}).json()
+    assert whole["meta"]["count"] == 5 and whole["next_cursor"] is None
+    assert follow_cursor(client, path, {"limit": 2}) == whole["items"]

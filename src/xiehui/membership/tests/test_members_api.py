@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from xiehui.core import clock
+from xiehui.core.testing import follow_cursor
 from xiehui.membership import services_survey
 from xiehui.membership.models import ApplicationStatus, Member, MemberExit, MembershipApplication, SurveyAnswer
 
@@ -224,3 +225,13 @@ def test_member_figures_refuse_a_date_outside_2000_2099_naming_as_of(world):
         get(world.staff_a, f"/organizations/{world.org_a.uscc}/member-figures", {"as_of": "2026-02-05"}).status_code
         == 200
     )
+
+
+def test_list_applications_follows_next_cursor_to_every_application_once(world):
+    for n in range(5):  # submitted at one moment: the id breaks the tie
+        application(world.org_a, world.member, n)
+    path = f"{API}/organizations/{world.org_a.uscc}/membership-applications"
+    headers = bearer(world.staff_a)
+    whole = Client().get(path, {"limit": 100}, **headers).json()
+    assert whole["meta"]["count"] == 5 and whole["next_cursor"] is None
+    assert follow_cursor(Client(), path, {"limit": 2}, **headers) == whole["items"]
