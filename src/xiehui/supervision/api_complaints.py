@@ -7,14 +7,13 @@ from typing import Any
 
 import pydantic
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
 from django_ratelimit.core import is_ratelimited
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import AUTH, CURSOR, ERRORS, Problem, list_page, optional_actor
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import User
 from xiehui.registry import selectors as registry_selectors
@@ -136,16 +135,6 @@ def _officer(actor: User) -> User:
     return officer
 
 
-def _page(qs: QuerySet, limit: int, offset: int) -> dict:
-    return {
-        "items": list(qs[offset : offset + limit]),
-        "count": qs.count(),
-        "count_exact": True,
-        "limit": limit,
-        "offset": offset,
-    }
-
-
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, auth=AUTH)
 def list_complaints(
     request: Any,
@@ -156,11 +145,13 @@ def list_complaints(
     q: str = Query("", max_length=60),
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict:
     """Officers: complaints in their jurisdiction, soonest answer due first (status=open for all unfinished)."""
     officer = _officer(request.auth)
     filters = selectors.ComplaintFilters(status=status, pledge=pledge, overdue=overdue, mine=mine, q=q)
-    return _page(selectors.complaint_queue(actor=officer, filters=filters, as_of=clock.today()), limit, offset)
+    qs = selectors.complaint_queue(actor=officer, filters=filters, as_of=clock.today())
+    return list_page(qs, ordering=("due_on", "id"), limit=limit, offset=offset, cursor=cursor)
 
 
 def _detail(actor: User, pk: int) -> Complaint:
@@ -235,11 +226,13 @@ def list_inspections(
     q: str = Query("", max_length=60),
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict:
     """Officers: key-inspection cases in their jurisdiction, open first."""
     officer = _officer(request.auth)
     filters = selectors.InspectionFilters(status=status, origin=origin, q=q)
-    return _page(selectors.inspection_list(actor=officer, filters=filters), limit, offset)
+    qs = selectors.inspection_list(actor=officer, filters=filters)
+    return list_page(qs, ordering=("status", "-opened_on", "-pk"), limit=limit, offset=offset, cursor=cursor)
 
 
 def _case(actor: User, pk: int) -> KeyInspection:

@@ -10,8 +10,11 @@ from ninja import Field, Query, Router, Schema
 from xiehui.core import clock, params, rules
 from xiehui.core.api import (
     AUTH,
+    CURSOR,
     ERRORS,
+    CursorOut,
     WhyOut,
+    list_page,
 )
 from xiehui.core.errors import PermissionDenied
 from xiehui.core.typing import Request
@@ -59,7 +62,7 @@ class FlagOut(Schema):
         return selectors.why(obj)
 
 
-class FlagPage(Schema):
+class FlagPage(CursorOut):
     count: int
     items: list[FlagOut]
 
@@ -106,10 +109,12 @@ def list_flags(
     open_only: bool = True,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """Overdue flags: an officer's jurisdiction, or the staff's own association."""
     qs = selectors.flag_list(actor=request.auth, rule_id=rule_id, open_only=open_only)
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    page = list_page(qs, ordering=("-raised_on", "-pk"), limit=limit, offset=offset, cursor=cursor)
+    return {"count": page["count"], "items": page["items"], "next_cursor": page["next_cursor"]}
 
 
 @router.get("/reminders", response={200: list[ReminderOut], **ERRORS}, auth=AUTH)

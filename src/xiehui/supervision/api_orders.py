@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, optional_actor
+from xiehui.core.api import AUTH, CURSOR, ERRORS, list_page, optional_actor
 from xiehui.core.errors import PermissionDenied
 from xiehui.core.files import attachments_of
 from xiehui.core.models import Role
@@ -72,6 +72,7 @@ def list_orders(
     overdue: bool = False,
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict:
     """Officers: orders within their jurisdiction. Staff: their association's orders."""
     if request.auth.role not in (Role.OFFICER, Role.STAFF):
@@ -79,10 +80,11 @@ def list_orders(
     today = clock.today()
     filters = selectors.OrderFilters(q=q, status=status, source=source, overdue=overdue)
     qs = selectors.order_list(actor=request.auth, filters=filters, as_of=today)
-    items = list(qs[offset : offset + limit])
-    for order in items:
-        order.overdue = selectors.deadline_state(order, today) == "overdue"  # type: ignore[attr-defined]
-    return {"items": items, "count": qs.count(), "count_exact": True, "limit": limit, "offset": offset}
+    # The selector orders by deadline or by issue date as the filters ask: its ordering is the key.
+    page = list_page(qs, ordering=None, limit=limit, offset=offset, cursor=cursor)
+    for order in page["items"]:
+        order.overdue = selectors.deadline_state(order, today) == "overdue"
+    return page
 
 
 @router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS}, auth=AUTH)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock, params
-from xiehui.core.api import AUTH, ERRORS, optional_actor
+from xiehui.core.api import AUTH, ERRORS, cursor_field, list_page, optional_actor
 from xiehui.core.errors import PermissionDenied
 from xiehui.core.files import attachments_of
 from xiehui.core.typing import Request
@@ -44,6 +44,7 @@ class ReportQuery(Schema):
     q: str = Field("", max_length=60, description="名称或统一社会信用代码")
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    cursor: str = cursor_field()
 
 
 def _sections(payload: ReportSectionsIn) -> services.ReportSections:
@@ -103,16 +104,16 @@ def list_reports(request: Request, query: Query[ReportQuery]) -> dict[str, Any]:
         year=query.year, status=query.status, result=query.result, timeliness=query.timeliness, q=query.q
     )
     qs = selectors.report_queue(actor=request.auth, filters=filters)
-    count, exact = registry_selectors.capped_count(qs)
-    items = list(qs[query.offset : query.offset + query.limit])
-    stored = params.overrides()
-    return {
-        "items": selectors.with_timeliness(items, stored=stored),
-        "count": count,
-        "count_exact": exact,
-        "limit": query.limit,
-        "offset": query.offset,
-    }
+    page = list_page(
+        qs,
+        ordering=("status_order", "submitted_on", "-year", "id"),
+        limit=query.limit,
+        offset=query.offset,
+        cursor=query.cursor,
+        capped=True,
+    )
+    page["items"] = selectors.with_timeliness(page["items"], stored=params.overrides())
+    return page
 
 
 @router.get("/annual-reports/{report_id}", response={200: ReportDetailOut, **ERRORS}, auth=AUTH)

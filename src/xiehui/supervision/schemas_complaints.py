@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from xiehui.core import clock
-from xiehui.core.api import AttachmentOut, PageMeta, WhyOut
+from xiehui.core.api import AttachmentOut, Page, WhyOut
 
 from .models import Complaint, Pledge
 from .rules import SUP2
@@ -84,7 +84,7 @@ class ComplaintOut(Schema):
         return obj.status in OPEN_STATUSES and obj.due_on < clock.today()
 
 
-class ComplaintPage(PageMeta):
+class ComplaintPage(Page):
     items: list[ComplaintOut]
 
 
@@ -150,7 +150,7 @@ class InspectionOut(Schema):
     conclusion: str
 
 
-class InspectionPage(PageMeta):
+class InspectionPage(Page):
     items: list[InspectionOut]
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from xiehui.core.api import PageMeta
+from xiehui.core.api import Page
 from xiehui.registry.schemas import MONEY_DESCRIPTION, MONEY_PATTERN
 
 PenaltyKindIn = Literal["warning", "fine", "confiscation", "suspension", "revocation"]
@@ -54,7 +54,7 @@ class OrderOut(OrderSummaryOut):
     responses: list[OrderResponseOut] = []
 
 
-class OrderPage(PageMeta):
+class OrderPage(Page):
     items: list[OrderSummaryOut]
 
 

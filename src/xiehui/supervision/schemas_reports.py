@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from xiehui.core.api import (
     AttachmentOut,
-    PageMeta,
+    Page,
 )
 from xiehui.registry.schemas import MONEY_DESCRIPTION, MONEY_PATTERN
 
@@ -99,7 +99,7 @@ class ReportDetailOut(ReportOut):
     attachments: list[AttachmentOut]
 
 
-class ReportPage(PageMeta):
+class ReportPage(Page):
     items: list[ReportOut]
 
 

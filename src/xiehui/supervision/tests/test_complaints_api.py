@@ -11,6 +11,7 @@ from django.test import Client
 from xiehui.conftest import NOW
 from xiehui.core.models import Attachment
 from xiehui.core.services import api_token_create
+from xiehui.core.testing import follow_cursor
 from xiehui.supervision.models import Complaint, ComplaintStatus
 from xiehui.supervision.services import complaints as services
 
@@ -256,3 +257,12 @@ def test_steps_need_authentication(world):
     complaint = file_complaint(world.org_a)
     assert_problem(post(f"/complaints/{complaint.pk}/dismiss", {"reason": "x"}), 401)
     assert Complaint.objects.get().status == ComplaintStatus.RECEIVED
+
+
+def test_queue_follows_next_cursor_to_every_complaint_once(world):
+    for _ in range(5):
+        file_complaint(world.org_a)
+    headers = bearer(world.officer_jinan)
+    whole = get("/complaints?limit=100", **headers).json()
+    assert whole["count"] == 5 and whole["next_cursor"] is None
+    assert follow_cursor(Client(), f"{API}/complaints", {"limit": 2}, **headers) == whole["items"]

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from xiehui.core.models import AuditEntry, Parameter
+from xiehui.core.testing import follow_cursor
 from xiehui.supervision.models import Reminder
 
 from .builders import tick
@@ -198,3 +199,10 @@ def test_parameters_out_of_bounds_are_refused(world, as_user, key, value, messag
     )
     assert response.status_code == 400 and message in response.json()["detail"]
     assert not Parameter.objects.exists()
+
+
+def test_api_flags_follow_next_cursor_to_every_flag_once(flagged, as_user):
+    client = as_user(flagged.officer_province)
+    whole = client.get("/api/v1/flags", {"limit": 200}).json()
+    assert whole["count"] == len(whole["items"]) >= 2 and whole["next_cursor"] is None
+    assert follow_cursor(client, "/api/v1/flags", {"limit": 1}) == whole["items"]

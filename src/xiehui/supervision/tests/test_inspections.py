@@ -15,6 +15,7 @@ from xiehui.core import clock
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.models import AuditEntry
 from xiehui.core.services import api_token_create
+from xiehui.core.testing import follow_cursor
 from xiehui.supervision import selectors_complaints as selectors
 from xiehui.supervision.models import Interview, KeyInspection, RectificationOrder
 from xiehui.supervision.services import inspections as services
@@ -364,3 +365,12 @@ def test_sup_2_window_counts_for_display(world):
     assert counts == {}  # answered exactly 12 months before: outside the window
     counts = selectors.substantiated_counts(organization_ids=[world.org_a.pk], as_of=dt.date(2027, 1, 4))
     assert counts == {world.org_a.pk: 1}
+
+
+def test_api_list_follows_next_cursor_to_every_case_once(world):
+    open_case(world)
+    services.inspection_open(actor=world.officer_qingdao, organization=world.org_b, reason="投诉较多", now=NOW)
+    headers = bearer(world.officer_province)
+    whole = Client().get(f"{API}/inspections", {"limit": 100}, **headers).json()
+    assert whole["count"] == 2 and whole["next_cursor"] is None
+    assert follow_cursor(Client(), f"{API}/inspections", {"limit": 1}, **headers) == whole["items"]

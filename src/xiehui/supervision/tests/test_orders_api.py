@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from xiehui.core import clock
+from xiehui.core.testing import follow_cursor
 from xiehui.supervision.models import AddressLetter, CourtListEntry, OrderStatus, Penalty, RectificationOrder
 
 from .test_orders_services import pdf
@@ -338,3 +339,13 @@ def test_public_penalty_and_court_reads_answer_404_for_unknown_uscc(world, clien
 def test_penalty_helper_is_listed_publicly(world, client):
     penalty(world)
     assert len(client.get(f"{API}/organizations/{world.org_a.uscc}/penalties").json()) == 1
+
+
+@pytest.mark.parametrize("status", ["", "open"])  # by issue date, or (active orders) by deadline
+def test_orders_list_follows_next_cursor_to_every_order_once(world, as_user, status):
+    for i in range(5):
+        issue(world, days=30 + i % 2, ground=f"事由{i}")
+    c = as_user(world.officer_jinan)
+    whole = c.get(API + "/orders", {"limit": 100, "status": status}).json()
+    assert whole["count"] == 5 and whole["next_cursor"] is None
+    assert follow_cursor(c, API + "/orders", {"limit": 2, "status": status}) == whole["items"]

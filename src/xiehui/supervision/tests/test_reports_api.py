@@ -11,6 +11,7 @@ from django.test import Client
 from xiehui.conftest import NOW
 from xiehui.core import clock
 from xiehui.core.services import api_token_create
+from xiehui.core.testing import follow_cursor
 from xiehui.supervision.models import AnnualReport, ReportStatus
 from xiehui.supervision.services import reports as services
 
@@ -311,3 +312,14 @@ def test_officer_queue_filters_pages_and_counts_queries(world, django_assert_max
     assert_problem(client.get(f"{API}/annual-reports", {"limit": 101}, **auth), 422)
     qingdao = client.get(f"{API}/annual-reports", **bearer(world.officer_qingdao)).json()
     assert [i["id"] for i in qingdao["items"]] == [other.pk]
+
+
+def test_officer_queue_follows_next_cursor_to_every_report_once(world):
+    for year in range(2019, 2025):
+        services.report_submit(actor=world.staff_a, report=draft(world, year=year), now=at(dt.date(2026, 5, 1)))
+    client, auth = Client(), bearer(world.officer_jinan)
+    whole = client.get(f"{API}/annual-reports", {"limit": 100}, **auth).json()
+    assert whole["count"] == 6 and whole["next_cursor"] is None
+    # one submission day for all: the year (newest first), then the id, orders them
+    assert [i["year"] for i in whole["items"]] == [2024, 2023, 2022, 2021, 2020, 2019]
+    assert follow_cursor(client, f"{API}/annual-reports", {"limit": 4}, **auth) == whole["items"]
