@@ -13,7 +13,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import AUTH, CURSOR, ERRORS, Problem, list_page, optional_actor
 from xiehui.core.errors import NotFound
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry_selectors
@@ -62,14 +62,14 @@ def list_norms(
     ),
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict:
     """An association's published norms (and its drafts, for its staff and officers in jurisdiction)."""
     actor = optional_actor(request)
     org = registry_selectors.organization_get(actor=actor, uscc=uscc)
     filters = selectors.NormFilters(q=q, kind=kind, status=status)
     qs = selectors.norm_list(actor=actor, organization=org, filters=filters)
-    items = list(qs[offset : offset + limit])
-    return {"items": items, "count": qs.count(), "count_exact": True, "limit": limit, "offset": offset}
+    return list_page(qs, ordering=selectors.NORM_ORDERING, limit=limit, offset=offset, cursor=cursor)
 
 
 @router.get("/organizations/{uscc}/norms/{norm_id}", response={200: NormOut, **ERRORS}, auth=None)

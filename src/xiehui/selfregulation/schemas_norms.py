@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from xiehui.core.api import Count, IsoDate, PageMeta
+from xiehui.core.api import Count, IsoDate, Page
 
 from . import selectors_norms as selectors
 from .services_norms import MAX_VOTES
@@ -113,7 +113,7 @@ class NormOut(NormSummaryOut):
         return getattr(obj, "pending_shown", None)
 
 
-class NormPage(PageMeta):
+class NormPage(Page):
     items: list[NormSummaryOut]
 
 

@@ -107,6 +107,7 @@ def _filtered(qs: QuerySet[Norm], filters: NormFilters) -> QuerySet[Norm]:
 
 
 UNPUBLISHED_STATUSES = ("draft", "adopted", "pending")
+NORM_ORDERING = ("repealed_last", "kind_order", "title", "pk")
 
 
 def norm_list(*, actor: Actor, organization: Organization, filters: NormFilters) -> QuerySet[Norm]:
@@ -115,7 +116,9 @@ def norm_list(*, actor: Actor, organization: Organization, filters: NormFilters)
     if filters.status in UNPUBLISHED_STATUSES and not may_see_unpublished(actor, organization):
         # asking for what awaits a meeting or publication must not reveal that an amendment is under way
         qs = qs.none()
-    return _filtered(qs, filters).order_by(REPEALED_LAST, KIND_ORDER, "title", "pk")
+    # Annotated, not ordered by the expressions, so that the API's keyset cursor can carry them (core/cursor.py).
+    qs = _filtered(qs, filters).annotate(repealed_last=REPEALED_LAST, kind_order=KIND_ORDER)
+    return qs.order_by(*NORM_ORDERING)
 
 
 def norm_get(*, actor: Actor, pk: int, organization: Organization | None = None) -> Norm:

@@ -11,12 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
+from django.http import HttpResponse
 from django_ratelimit.core import is_ratelimited
 from ninja import Query, Router
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import (
+    AUTH,
+    CURSOR,
+    ERRORS,
+    NEXT_CURSOR_HEADER,
+    NEXT_CURSOR_HEADER_DOC,
+    Problem,
+    list_page,
+    optional_actor,
+)
+from xiehui.core.cursor import keyset_page
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.typing import Request
 from xiehui.governance.models import Appointment, Meeting, Organ
@@ -131,14 +142,21 @@ def list_ballots(
     status: str = Query("", max_length=12, description="draft / frozen / closed / published / cancelled"),
     limit: int = Query(20, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """An association's ballots the caller may see (published trust votes are public)."""
     actor = optional_actor(request)
     org = registry.organization_get(actor=actor, uscc=uscc)
     qs = selectors.ballot_list(actor=actor, organization=org, on=clock.today(), status=status)
-    rows = list(qs.select_related("organ", "resolution").prefetch_related("questions")[offset : offset + limit])
-    items = [ballot_out(b, result=selectors.bulletin_visible(actor, b)) for b in rows]
-    return {"items": items, "count": qs.count(), "count_exact": True, "limit": limit, "offset": offset}
+    page = list_page(
+        qs.select_related("organ", "resolution").prefetch_related("questions"),
+        ordering=("-opens_at", "-pk"),
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+    )
+    page["items"] = [ballot_out(b, result=selectors.bulletin_visible(actor, b)) for b in page["items"]]
+    return page
 
 
 @router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS}, auth=None, url_name="ballot_get")
@@ -150,20 +168,26 @@ def get_ballot(request: Request, ballot_id: int) -> dict[str, Any]:
 
 @router.get("/ballots/{ballot_id}/bulletin", response={200: BulletinOut, **ERRORS}, auth=None)
 def get_bulletin(
-    request: Request, ballot_id: int, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+    request: Request,
+    ballot_id: int,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    cursor: str = CURSOR,
 ) -> dict[str, Any]:
     """The bulletin board: every cast ballot's receipt digest with its choices, by digest, and the tally."""
     actor, ballot = _readable(request, ballot_id)
     if not selectors.bulletin_visible(actor, ballot):
         raise NotFound("计票结果尚未公布")
+    # Digests are unique within a ballot; the random key (a UUID) only completes the ordering.
     qs = selectors.bulletin(ballot)
-    items = list(qs[offset : offset + limit])
+    items, next_cursor = keyset_page(qs, ordering=("receipt_digest", "pk"), cursor=cursor, limit=limit, offset=offset)
     return {
         "ballot": ballot_out(ballot, result=True),
         "items": items,
         "count": qs.count(),
         "limit": limit,
         "offset": offset,
+        "next_cursor": next_cursor,
     }
 
 
@@ -288,17 +312,28 @@ def cancel_ballot(request: Request, ballot_id: int, payload: CancelIn) -> dict[s
     return ballot_out(ballot, result=False)
 
 
-@router.get("/ballots/{ballot_id}/roll", response={200: list[RollEntryOut], **ERRORS}, auth=AUTH)
+@router.get(
+    "/ballots/{ballot_id}/roll",
+    response={200: list[RollEntryOut], **ERRORS},
+    auth=AUTH,
+    openapi_extra=NEXT_CURSOR_HEADER_DOC,
+)
 def list_roll(
     request: Request,
+    response: HttpResponse,
     ballot_id: int,
     q: str = Query("", max_length=60),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
+    cursor: str = CURSOR,
 ) -> list[RollEntry]:
-    """The frozen roll (staff: the attendance desk searches it)."""
+    """The frozen roll (staff: the attendance desk searches it); the next page's cursor is the Next-Cursor header."""
     ballot = _staff_ballot(request, ballot_id)
-    return list(selectors.roll_search(ballot, q)[offset : offset + limit])
+    qs = selectors.roll_search(ballot, q)
+    rows, next_cursor = keyset_page(qs, ordering=("position", "pk"), cursor=cursor, limit=limit, offset=offset)
+    if next_cursor:
+        response[NEXT_CURSOR_HEADER] = next_cursor
+    return rows
 
 
 @router.post("/ballots/{ballot_id}/attendance", response={201: AttendanceOut, **WRITE_ERRORS}, auth=AUTH)

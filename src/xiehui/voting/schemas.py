@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from xiehui.core.api import Count, Flag, IsoDate
+from xiehui.core.api import Count, CursorOut, Flag, IsoDate, Page
 
 
 class QuestionOut(Schema):
@@ -49,14 +49,10 @@ class BallotOut(Schema):
     resolution_number: str | None = None
 
 
-class BallotPage(Schema):
-    """A page of ballots (offset pagination; the count is exact)."""
+class BallotPage(Page):
+    """A page of ballots (offset or cursor pagination; the count is exact)."""
 
     items: list[BallotOut]
-    count: int
-    count_exact: bool
-    limit: int
-    offset: int
 
 
 class BallotCreateIn(Schema):
@@ -145,7 +141,7 @@ class BulletinRowOut(Schema):
     choices: dict[str, list[str]]
 
 
-class BulletinOut(Schema):
+class BulletinOut(CursorOut):
     """The bulletin board page: the ballot with its result and the cast ballots by digest."""
 
     ballot: BallotOut

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from xiehui.core import clock
+from xiehui.core.testing import follow_cursor
 from xiehui.selfregulation import services_norms
 from xiehui.selfregulation.models import Norm, NormKind, NormVersion, Organ
 
-from .test_norms_services import TEXT, adopt, amend, body, draft, make_member, published, standard, today
+from .test_norms_services import TEXT, adopt, amend, body, draft, make_member, published, repeal, standard, today
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -283,3 +284,14 @@ def test_it_refuses_bodies_that_do_not_match_the_schema(world, as_user):
     problem(send(c, "post", f"/norms/versions/{version.pk}/adopt", adopt_in(attendance="60")), 422, "validation_error")
     version.refresh_from_db()
     assert version.adopted_at is None and version.text == TEXT
+
+
+def test_list_follows_next_cursor_to_every_norm_once(world, client):
+    for i in range(4):
+        published(world, kind=NormKind.INITIATIVE, title=f"倡议{i % 2}")  # titles repeat: the id breaks the tie
+    repeal(published(world, title="旧公约"), world.staff_a)
+    published(world, title="新公约")
+    url = f"{API}/organizations/{world.org_a.uscc}/norms"
+    whole = client.get(url, {"limit": 100}).json()
+    assert whole["count"] == 6 and whole["next_cursor"] is None and whole["items"][-1]["title"] == "旧公约"
+    assert follow_cursor(client, url, {"limit": 2}) == whole["items"]

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from xiehui.core import clock
+from xiehui.core.testing import follow_cursor
 from xiehui.voting.models import Ballot, BallotStatus
 
-from .conftest import assembly, entry_of, live_ballot
+from .conftest import assembly, entry_of, live_ballot, represent
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,42 @@ def test_list_query_count(world, voters, as_user, django_assert_max_num_queries)
     with django_assert_max_num_queries(8):
         response = as_user(None).get(f"/api/v1/organizations/{world.org_a.uscc}/ballots")
     assert response.json()["count"] == 3
+
+
+def test_ballots_bulletin_and_roll_follow_their_cursors_to_every_row_once(world, voters, as_user):
+    from xiehui.voting import services_cast, services_close
+
+    members = voters(5)
+    for member in members[1:]:
+        represent(member, world.member)
+    ballot = live_ballot(world.org_a, world.staff_a)
+    for member in members:
+        entry = entry_of(ballot, member)
+        services_cast.ballot_cast(
+            voter_user=world.member, ballot=ballot, roll_entry=entry, choices={"1": "for"}, now=clock.now()
+        )
+    staff = as_user(world.staff_a)
+    roll, response = [], staff.get(f"/api/v1/ballots/{ballot.pk}/roll", {"limit": 2})
+    while True:  # the roll is a bare array: its next cursor is a header
+        assert response.status_code == 200
+        roll += response.json()
+        if "Next-Cursor" not in response:
+            break
+        response = staff.get(f"/api/v1/ballots/{ballot.pk}/roll", {"limit": 2, "cursor": response["Next-Cursor"]})
+    assert roll == staff.get(f"/api/v1/ballots/{ballot.pk}/roll", {"limit": 100}).json() and len(roll) == 5
+    Ballot.objects.filter(pk=ballot.pk).update(closes_at=clock.now() - dt.timedelta(seconds=1))
+    services_close.ballot_close(actor=world.staff_a, ballot=ballot, now=clock.now())
+    services_close.ballot_publish(actor=world.staff_a, ballot=ballot, now=clock.now())
+    for _ in range(2):
+        live_ballot(world.org_a, world.staff_a)
+    Ballot.objects.update(kind="trust_vote", status=BallotStatus.PUBLISHED)
+    client = as_user(world.member)
+    board = client.get(f"/api/v1/ballots/{ballot.pk}/bulletin", {"limit": 100}).json()
+    assert board["count"] == 5 and board["next_cursor"] is None
+    assert follow_cursor(client, f"/api/v1/ballots/{ballot.pk}/bulletin", {"limit": 2}) == board["items"]
+    ballots = as_user(None).get(f"/api/v1/organizations/{world.org_a.uscc}/ballots", {"limit": 100}).json()
+    assert ballots["count"] == 3 and ballots["next_cursor"] is None
+    assert (
+        follow_cursor(as_user(None), f"/api/v1/organizations/{world.org_a.uscc}/ballots", {"limit": 2})
+        == ballots["items"]
+    )
