@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, optional_actor
+from xiehui.core.api import AUTH, ERRORS, cursor_field, optional_actor
 from xiehui.core.errors import ApplicationError, NotFound, PermissionDenied
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
@@ -44,7 +44,7 @@ class ListQuery(Schema):
     since: str = Field("", description="列入日期自（YYYY-MM-DD）")
     until: str = Field("", description="列入日期至（YYYY-MM-DD）")
     q: str = Field("", description="名称关键词或统一社会信用代码")
-    cursor: str = Field("", description="上一页返回的 next_cursor")
+    cursor: str = cursor_field()
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
 
 

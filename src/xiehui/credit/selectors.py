@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from xiehui.core import engine
+from xiehui.core.cursor import keyset_page
 from xiehui.core.errors import ApplicationError, NotFound
 from xiehui.core.models import AuditEntry, Role
 from xiehui.registry import search
@@ -270,7 +271,10 @@ def console_figures(*, actor: Actor, as_of: dt.date) -> dict[str, int]:
     }
 
 
-# -- cursors and the events feed -----------------------------------------------------------------------
+# -- the published lists' pages and the events feed ------------------------------------------------------
+
+
+# The events feed keeps its own cursor (an audit sequence number): departments save it between runs.
 
 
 def encode_cursor(*parts: Any) -> str:
@@ -290,18 +294,8 @@ def decode_cursor(cursor: str, *, field: str = "cursor") -> list[Any]:
 
 
 def list_page(qs: QuerySet[Listing], *, cursor: str, limit: int) -> tuple[list[Listing], str | None]:
-    """Keyset page over (start_on desc, id desc): inserts never shift or repeat rows already paged."""
-    if cursor:
-        start, pk = decode_cursor(cursor)
-        try:
-            start_on = dt.date.fromisoformat(start)
-        except (TypeError, ValueError) as exc:
-            raise ApplicationError("游标无效", code="invalid_cursor", field="cursor") from exc
-        qs = qs.filter(Q(start_on__lt=start_on) | Q(start_on=start_on, id__lt=pk))
-    rows = list(qs.order_by("-start_on", "-id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (encode_cursor(rows[-1].start_on, rows[-1].pk) if more else None)
+    """Keyset page over (start_on desc, id desc) (core/cursor.py): inserts never shift or repeat rows already paged."""
+    return keyset_page(qs, ordering=("-start_on", "-id"), cursor=cursor, limit=limit)
 
 
 EVENT_ACTIONS = {"credit.listing.opened": "opened", "credit.listing.ended": "ended"}

@@ -12,14 +12,13 @@ domain that publishes something public adds one line there.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from xiehui.core.errors import ApplicationError
+from xiehui.core.cursor import keyset_page
 from xiehui.core.models import AuditEntry
 from xiehui.registry.models import Organization
 from xiehui.registry.selectors import Actor
@@ -29,24 +28,6 @@ from . import catalogue, selectors
 from .models import Disclosure
 
 # -- keyset pages of published items ---------------------------------------------------------------------
-
-# "<published_at as microseconds since the epoch>-<id>": every string the pattern admits is a position.
-CURSOR_PATTERN = r"^([0-9]{1,17}-[0-9]{1,18})?$"
-_CURSOR = re.compile(CURSOR_PATTERN)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _cursor_of(item: Disclosure) -> str:
-    assert item.published_at is not None
-    micros = (item.published_at - _EPOCH) // dt.timedelta(microseconds=1)
-    return f"{micros}-{item.pk}"
-
-
-def _position(cursor: str) -> tuple[dt.datetime, int]:
-    if not _CURSOR.match(cursor):
-        raise ApplicationError("游标无效，请使用上一页返回的 next_cursor", code="invalid_cursor", field="cursor")
-    micros, pk = cursor.split("-")
-    return _EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
 
 
 def with_versions_count(qs: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
@@ -73,18 +54,13 @@ def published_items(
 
 
 def published_page(qs: QuerySet[Disclosure], *, cursor: str, limit: int) -> tuple[list[Disclosure], str | None]:
-    """Keyset page over (published_at desc, id desc): items published later never shift or repeat a page.
+    """Keyset page over (published_at desc, id desc) (core/cursor.py): items published later never shift or repeat
+    a page.
 
     An item that gets a new version moves to the front (its `published_at` is the current version's);
     follow the events feed to learn of new versions.
     """
-    if cursor:
-        at, pk = _position(cursor)
-        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
-    rows = list(qs.order_by("-published_at", "-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (_cursor_of(rows[-1]) if more else None)
+    return keyset_page(qs, ordering=("-published_at", "-pk"), cursor=cursor, limit=limit)
 
 
 # -- the feed of publications -------------------------------------------------------------------------------

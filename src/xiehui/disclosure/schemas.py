@@ -8,10 +8,9 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt
 
-from xiehui.core.api import DATE_PATTERN
+from xiehui.core.api import DATE_PATTERN, cursor_field
 
 from . import catalogue
-from .feed import CURSOR_PATTERN
 
 # A structured value as typed: text, a date "2026-03-01", money as "12800.00" (a number is accepted too).
 FieldValue = str | StrictInt | StrictFloat | None
@@ -55,7 +54,7 @@ class DisclosureListQuery(Schema):
     item_type: str = Field("", pattern=ITEM_TYPE_PATTERN, description="公开事项类型，见 /disclosure/catalogue")
     period: str = Field("", pattern=PERIOD_PATTERN, description="期间，如 2025、2025H1")
     audience: str = Field("", pattern="^(public|members)?$", description="public 或 members")
-    cursor: str = Field("", pattern=CURSOR_PATTERN, description="上一页返回的 next_cursor")
+    cursor: str = cursor_field()
     limit: int = Field(20, ge=1, le=100)
 
 

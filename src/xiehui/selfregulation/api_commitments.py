@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xiehui.core import clock
-from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
+from xiehui.core.api import AUTH, ERRORS, Problem, cursor_field, optional_actor
 from xiehui.core.typing import Request
 from xiehui.registry import selectors as registry
 from xiehui.supervision.models import Pledge as Ground
@@ -99,7 +99,7 @@ def sign_pledges(request: Request, uscc: str, payload: PledgeSignIn) -> Status[d
 
 class RatingQuery(Schema):
     year: int | None = Field(None, ge=2000, le=2100, description="只看某一年度的评价和统计")
-    cursor: str = Field("", pattern=selectors.CURSOR_PATTERN, description="上一页返回的 next_cursor")
+    cursor: str = cursor_field()
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
 
 

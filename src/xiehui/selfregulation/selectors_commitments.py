@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
 from xiehui.core import clock
-from xiehui.core.errors import ApplicationError, NotFound
+from xiehui.core.cursor import keyset_page
+from xiehui.core.errors import NotFound
 from xiehui.registry import selectors as registry
 from xiehui.registry.models import Organization
 from xiehui.registry.selectors import Actor
@@ -216,30 +217,10 @@ def rating_reports(rating: Rating) -> QuerySet[RatingReport]:
     return rating.abuse_reports.select_related("reporter").order_by("-created_at", "-pk")
 
 
-# -- API cursor over (created_at desc, id desc): "<microseconds since 1970>-<id>" ---------------------------
-
-CURSOR_PATTERN = r"^([0-9]{1,17}-[0-9]{1,18})?$"  # every string it admits decodes (the schema declares it)
-_CURSOR = re.compile(CURSOR_PATTERN)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _encode(rating: Rating) -> str:
-    return f"{(rating.created_at - _EPOCH) // dt.timedelta(microseconds=1)}-{rating.pk}"
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, int]:
-    if not _CURSOR.match(cursor):
-        raise ApplicationError("游标无效，请使用上一页返回的 next_cursor", code="invalid_cursor", field="cursor")
-    micros, pk = cursor.split("-")
-    return _EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+# -- the API's page ---------------------------------------------------------------------------------------
 
 
 def rating_page(qs: QuerySet[Rating], *, cursor: str, limit: int) -> tuple[list[Rating], str | None]:
-    """Keyset page, newest first: new ratings never shift or repeat rows already paged."""
-    if cursor:
-        at, pk = _decode(cursor)
-        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    rows = list(qs.order_by("-created_at", "-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (_encode(rows[-1]) if more else None)
+    """Keyset page over (created_at desc, id desc), newest first (core/cursor.py): new ratings never shift or
+    repeat rows already paged."""
+    return keyset_page(qs, ordering=("-created_at", "-pk"), cursor=cursor, limit=limit)

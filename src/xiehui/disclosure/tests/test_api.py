@@ -255,7 +255,7 @@ def test_it_pages_with_a_cursor_that_inserts_do_not_shift(client, items):
     put(items.org_a, "donations", {"fields": {"total": "1000"}}, NOW, period="2025")
     second = client.get(url, {"limit": 1, "cursor": first["next_cursor"]}).json()
     assert [i["id"] for i in second["items"]] == [items.charter.pk] and second["next_cursor"] is None
-    problem(client.get(url, {"cursor": "not-a-cursor"}), 422)
+    assert problem(client.get(url, {"cursor": "not-a-cursor"}), 400, "invalid_cursor")["field"] == "cursor"
 
 
 def test_it_answers_404_for_an_unknown_association(client, db):

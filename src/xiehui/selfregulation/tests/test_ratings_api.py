@@ -56,7 +56,10 @@ def test_it_gives_summary_and_pages_with_a_cursor(world, django_assert_max_num_q
 
 def test_a_bad_cursor_is_refused(world):
     response = Client().get(ratings_url(world.org_a), {"cursor": "nonsense"})
-    assert response.status_code == 422 and "cursor" in response.json()["detail"]
+    assert response.status_code == 400 and (response.json()["code"], response.json()["field"]) == (
+        "invalid_cursor",
+        "cursor",
+    )
 
 
 def test_hidden_ratings_are_not_listed_or_counted(world):
