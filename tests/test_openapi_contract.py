@@ -28,3 +28,21 @@ def test_operation_ids_are_unique():
     document = api.get_openapi_schema()
     ids = [op["operationId"] for path in document["paths"].values() for op in path.values()]
     assert len(ids) == len(set(ids))
+
+
+def test_every_list_that_takes_an_offset_takes_a_cursor_and_answers_the_next_one():
+    """Issue 6: keyset cursors on every offset list; the answer declares `next_cursor` (a bare array: the header)."""
+    document = api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+    missing = []
+    for path, operations in document["paths"].items():
+        get = operations.get("get", {})
+        names = {p["name"] for p in get.get("parameters", []) if p["in"] == "query"}
+        if "offset" not in names:
+            continue
+        ok = get["responses"].get(200) or get["responses"].get("200")
+        schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        properties = schemas[schema["$ref"].rsplit("/", 1)[-1]]["properties"] if "$ref" in schema else {}
+        if "cursor" not in names or ("next_cursor" not in properties and "Next-Cursor" not in ok.get("headers", {})):
+            missing.append(path)
+    assert missing == []
