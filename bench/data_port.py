@@ -10,7 +10,7 @@ for (all by default). xiehui is served as production runs it: `xiehui serve --wo
 the keys' limits are shared by the workers), XIEHUI_QUERY_AUDIT=journal into the run's temporary directory.
 Load comes from `wrk -t2 --latency` on the same machine, 32 connections unless said otherwise.
 
-- lookup: department keys issued through `dataport.services.key_issue` (scope registry, 100,000 a minute);
+- lookup: department keys issued through `dataport.services.key_issue` (scope registry, 1,000,000 a minute);
   GET /api/v1/organizations/{uscc} rotating the 1,000 USCCs, with `Authorization: Bearer <key>` (key
   check, rate limit, daily quota and query audit all on), and without a key for comparison. Afterwards
   `xiehui dataport flush` and the query audit's rows of the key are compared with wrk's completed requests.

@@ -59,7 +59,7 @@ def run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]
     return done
 
 
-def bench(database: str, orgs: int, formats: list[str]) -> list[dict[str, object]]:
+def bench(database: str, orgs: int, formats: list[str], reuse: Path | None = None) -> list[dict[str, object]]:
     tmp = Path(tempfile.mkdtemp(prefix=f"xiehui-export-{database}-"))
     env = {
         **os.environ,
@@ -73,13 +73,15 @@ def bench(database: str, orgs: int, formats: list[str]) -> list[dict[str, object
         run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], env)
         env["DATABASE_URL"] = PG + name
     else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
+        env["DATABASE_URL"] = f"sqlite:///{reuse or tmp / 'db.sqlite3'}"
     python = [sys.executable, "-m", "xiehui"]
     try:
-        run([*python, "migrate", "-v0"], env)
-        started = time.perf_counter()
-        run([*python, "synth", "--orgs", str(orgs)], env)
-        synth = time.perf_counter() - started
+        synth = 0.0
+        if reuse is None:
+            run([*python, "migrate", "-v0"], env)
+            started = time.perf_counter()
+            run([*python, "synth", "--orgs", str(orgs)], env)
+            synth = time.perf_counter() - started
         rows = []
         for fmt in formats:
             out = tmp / f"out-{fmt}"
@@ -101,6 +103,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--formats", default="csv,jsonl,xlsx")
+    parser.add_argument("--reuse", type=Path, help="SQLite only: an existing database file (no migrate, no synth)")
     args = parser.parse_args()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     formats = args.formats.split(",")
@@ -111,13 +114,14 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for database in databases:
-        for r in bench(database, args.orgs, formats):
+        for r in bench(database, args.orgs, formats, args.reuse):
             lines.append(
                 f"| {r['database']} | {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | "
                 f"{r['rows'] / r['seconds']:,.0f} | {r['file']['bytes'] / 1e6:,.0f} | {r['base_mb']} | {r['peak_mb']} |"
             )
             print(lines[-1], flush=True)
-        lines.append(f"\nsynth on {database}: {r['synth_s']:.0f} s")
+        if not args.reuse:
+            lines.append(f"\nsynth on {database}: {r['synth_s']:.0f} s")
     report = "\n".join(lines) + "\n"
     print(report)
     RESULTS.mkdir(exist_ok=True)

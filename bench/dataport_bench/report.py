@@ -283,7 +283,11 @@ def report(
         f"- Machine: {m['nproc']} cores, {m['cpu']}; {m['os']}",
         f"- Python {m['python']}, Django {m['django']}, granian {m['granian']}, SQLite {m['sqlite']}, "
         f"PostgreSQL {m['postgresql']}, Redis {m['redis']}, {m['wrk']}" + (f", {datasette}" if datasette else ""),
-        f"- Register: {args.orgs:,} synthetic organisations (`xiehui synth --orgs {args.orgs}`)",
+        (
+            f"- Register: a kept run's database ({args.reuse}), rows as counted below"
+            if args.reuse
+            else f"- Register: {args.orgs:,} synthetic organisations (`xiehui synth --orgs {args.orgs}`)"
+        ),
         f"- xiehui: `xiehui serve --workers {args.workers} --threads {args.threads} --no-worker` (granian), "
         f"XIEHUI_ENV=production, XIEHUI_REDIS_URL=redis://127.0.0.1:6379/{args.redis_db} (flushed first), "
         "XIEHUI_QUERY_AUDIT=journal, XIEHUI_API_ANON_RATE=0 (every wrk connection is 127.0.0.1), loopback",
@@ -318,8 +322,8 @@ def report(
             "",
             "- xiehui with a key: `Authorization: Bearer <key>`, the key checked (cached in Redis), its rate and "
             "daily quota counted in Redis, one query-audit line per request in the worker's journal, imported by "
-            "the workers every 10 s. The key's rate is the service's maximum, 100,000 a minute: a run above "
-            "about 1,667 req/s for a whole clock minute (6,667 req/s within a 15 s run) would be refused (429).",
+            "the workers every 10 s. The key's rate is the service's maximum, 1,000,000 a minute (about 16,700 "
+            "req/s for a whole clock minute).",
             f"- Datasette: {args.workers} uvicorn workers over `Datasette(immutables=[copy])` (its SQL threads at "
             "the default, 3 per process), and `datasette serve -i` as shipped (one process); the canned query "
             "`/register/lookup.json?uscc=…&_shape=array&_json=industries` and the table API "
