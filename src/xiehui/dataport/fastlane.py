@@ -30,6 +30,7 @@ from django.db import DatabaseError, connection
 from django.http.request import split_domain_port, validate_host
 
 from xiehui.core import clock
+from xiehui.core.api import etag_in
 from xiehui.registry.models import Organization
 
 from . import journal, keys
@@ -87,7 +88,7 @@ class FastLane:
         if version is None or held is None or held[0] != version:
             return self._through_django(environ, start_response, cache_key, version)
         _, etag, headers, body = held
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        if etag and etag_in(environ.get("HTTP_IF_NONE_MATCH", ""), etag):
             status, out, body = "304 Not Modified", [("ETag", etag), ("Cache-Control", "no-cache")], b""
         else:
             status, out = "200 OK", [*headers, ("Content-Length", str(len(body)))]
