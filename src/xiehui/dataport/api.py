@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.http import FileResponse
 from ninja import Query, Router, Status
 
-from xiehui.core import clock
+from xiehui.core import audit, clock
 from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
@@ -154,10 +155,14 @@ def get_export_file(request: Request, export_id: uuid.UUID, name: str) -> FileRe
 
 
 def download(request: Request, job: ExportJob, name: str) -> FileResponse:
-    """The file as an attachment; a personal export's download is flagged in the query audit."""
+    """The file as an attachment; a personal export's download is flagged in the query audit and recorded in
+    the audit chain (who took identity numbers, and when)."""
     path = selectors.export_file(job, name)
     if job.personal:
         request.dataport_personal = True  # type: ignore[attr-defined]
+        with transaction.atomic():
+            audit.record(actor=request.user, action="dataport.export.downloaded", obj=job, now=clock.now(),
+                         object_label=name, changes={"file": name, "rows": job.manifest.get("row_count")})  # fmt: skip
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response

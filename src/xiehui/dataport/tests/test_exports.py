@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from xiehui.conftest import login
 from xiehui.core import clock
-from xiehui.core.models import Person
+from xiehui.core.models import AuditEntry, Person
 from xiehui.credit.models import Listing
 from xiehui.dataport import exports, services
 from xiehui.dataport.models import ExportJob, QueryRecord
@@ -123,6 +123,8 @@ def test_a_keyed_personal_download_is_flagged_in_the_audit(world, issue, django_
     assert rows[0]["legal_representative_id_number"] == Person.objects.get(name="代表0").id_number
     download = QueryRecord.objects.get(endpoint="xiehui_dataport_api_get_export_file")
     assert download.personal and download.status == 200
+    [taken] = AuditEntry.objects.filter(action="dataport.export.downloaded")
+    assert taken.object_id == body["id"] and taken.changes["rows"] == 2
     assert not QueryRecord.objects.get(endpoint="xiehui_dataport_api_get_export").personal
 
 
