@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from xiehui.core import audit, clock
 from xiehui.core.errors import ApplicationError
@@ -152,6 +153,7 @@ def export_request(*, actor: User, key: DataPortKey | None, dataset: str, fmt: s
         raise ApplicationError(f"未知的数据集：{dataset}", code="unknown_dataset", field="dataset")
     # One export at a time per requester; the row lock on the user serialises two racing requests.
     User.objects.select_for_update().filter(pk=actor.pk).first()
+    _fail_stale(selectors.exports_for(actor), now=now)
     running = selectors.exports_for(actor).filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
     if running.exists():
         raise ApplicationError("已有导出任务在进行中，请等待其完成后再申请", code="export_in_progress", status=409)
@@ -223,8 +225,27 @@ def _progress(pk: Any, done: int) -> None:
     ExportJob.objects.filter(pk=pk).update(processed_rows=done)  # autocommit: the page sees it at once
 
 
+STALE_RUNNING = dt.timedelta(hours=6)  # a million rows take minutes: a job running this long lost its worker
+STALE_PENDING = dt.timedelta(hours=24)  # no task worker took it
+
+
+def _fail_stale(jobs: Any, *, now: dt.datetime) -> int:
+    """Jobs whose worker stopped (a crash, a restart) fail, so that their requester may ask again."""
+    stale = jobs.filter(
+        Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+        | Q(status=ExportJob.Status.PENDING, created_at__lt=now - STALE_PENDING)
+    )
+    pks = list(stale.values_list("pk", flat=True))
+    for pk in pks:
+        exports.remove(exports.storage_root() / str(pk))
+    message = "导出中断（后台任务已停止），请重新申请"
+    return ExportJob.objects.filter(pk__in=pks).update(status=ExportJob.Status.FAILED, finished_at=now, error=message)
+
+
 def exports_prune(*, now: dt.datetime) -> int:
-    """Delete the files of exports past their keeping time (XIEHUI_EXPORT_KEEP_DAYS); the jobs stay, expired."""
+    """Delete the files of exports past their keeping time (XIEHUI_EXPORT_KEEP_DAYS); the jobs stay, expired.
+    Jobs whose worker stopped are failed too."""
+    _fail_stale(ExportJob.objects.all(), now=now)
     expired = list(
         ExportJob.objects.filter(status=ExportJob.Status.SUCCEEDED, expires_at__lte=now).values_list("pk", flat=True)
     )

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from xiehui.conftest import login
 from xiehui.core import clock
+from xiehui.core.errors import ApplicationError
 from xiehui.core.models import AuditEntry, Person
 from xiehui.credit.models import Listing
 from xiehui.dataport import exports, services
@@ -162,6 +163,22 @@ def test_one_export_at_a_time_and_nobody_elses(world, issue):
     assert client.get(f"/api/v1/dataport/exports/{job_id}/files/registry.csv").status_code == 200
     assert client.get(f"/api/v1/dataport/exports/{job_id}/files/..%2Fsettings.py").status_code == 404
     assert services.export_run(job_id=job_id).status == ExportJob.Status.SUCCEEDED  # delivered twice: no rerun
+
+
+def test_an_export_whose_worker_stopped_fails_and_frees_its_requester(world, admin):
+    now = clock.now()
+    job = services.export_request(actor=admin, key=None, dataset="registry", fmt="csv", now=now)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=now)
+    just = now + services.STALE_RUNNING - dt.timedelta(seconds=1)
+    with pytest.raises(ApplicationError):  # still running, as far as anyone can tell
+        services.export_request(actor=admin, key=None, dataset="registry", fmt="jsonl", now=just)
+    later = now + services.STALE_RUNNING + dt.timedelta(seconds=1)
+    second = services.export_request(actor=admin, key=None, dataset="registry", fmt="jsonl", now=later)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "后台任务已停止" in job.error and second.pk != job.pk
+    assert services.exports_prune(now=later + services.STALE_PENDING + dt.timedelta(seconds=1)) == 0
+    second.refresh_from_db()
+    assert second.status == ExportJob.Status.FAILED  # never taken by a worker
 
 
 def test_a_failed_export_says_so_and_leaves_no_files(world, admin, monkeypatch, tmp_path):
