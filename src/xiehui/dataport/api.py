@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import transaction
 from django.http import FileResponse
 from ninja import Query, Router, Status
 
-from xiehui.core import audit, clock
+from xiehui.core import clock
 from xiehui.core.api import AUTH, ERRORS, Problem, optional_actor
 from xiehui.core.errors import ApplicationError
 from xiehui.core.typing import Request
@@ -160,9 +159,7 @@ def download(request: Request, job: ExportJob, name: str) -> FileResponse:
     path = selectors.export_file(job, name)
     if job.personal:
         request.dataport_personal = True  # type: ignore[attr-defined]
-        with transaction.atomic():
-            audit.record(actor=request.user, action="dataport.export.downloaded", obj=job, now=clock.now(),
-                         object_label=name, changes={"file": name, "rows": job.manifest.get("row_count")})  # fmt: skip
+        services.export_downloaded(actor=request.user, job=job, name=name, now=clock.now())
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response

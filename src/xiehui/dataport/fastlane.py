@@ -34,10 +34,10 @@ from xiehui.core.api import etag_in
 from xiehui.registry.models import Organization
 
 from . import journal, keys
+from .middleware import GATE, decide
 
 LOOKUP = re.compile(r"/api/v1/organizations/([0-9A-Z]{18})")
 MAX_ENTRIES = 20_000
-GATE = "xiehui.gate"  # environ key: the gate's decision, made here, for the middleware
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -71,8 +71,6 @@ class FastLane:
     def _lookup(
         self, environ: dict[str, Any], start_response: StartResponse, uscc: str, secret: str, secure: bool
     ) -> Any:
-        from .middleware import decide
-
         started, now = time.perf_counter(), clock.now()
         gate = decide(environ, secret, now)
         environ[GATE] = gate

@@ -100,6 +100,8 @@ class ExportJob(models.Model):
         FAILED = "failed", _("导出失败")
         EXPIRED = "expired", _("已过期删除")
 
+    ACTIVE = (Status.PENDING, Status.RUNNING)  # a requester has one at a time
+
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX"

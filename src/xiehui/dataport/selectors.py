@@ -152,4 +152,4 @@ def export_file(job: ExportJob, name: str) -> Path:
 
 
 def export_active(job: ExportJob) -> bool:
-    return job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
+    return job.status in ExportJob.ACTIVE

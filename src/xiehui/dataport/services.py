@@ -154,7 +154,7 @@ def export_request(*, actor: User, key: DataPortKey | None, dataset: str, fmt: s
     # One export at a time per requester; the row lock on the user serialises two racing requests.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     _fail_stale(selectors.exports_for(actor), now=now)
-    running = selectors.exports_for(actor).filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
+    running = selectors.exports_for(actor).filter(status__in=ExportJob.ACTIVE)
     if running.exists():
         raise ApplicationError("已有导出任务在进行中，请等待其完成后再申请", code="export_in_progress", status=409)
     chosen = allowed[dataset]
@@ -174,6 +174,13 @@ def export_request(*, actor: User, key: DataPortKey | None, dataset: str, fmt: s
                           "key": key.prefix if key else ""})  # fmt: skip
     transaction.on_commit(partial(_enqueue_export, str(job.pk)))
     return job
+
+
+@transaction.atomic
+def export_downloaded(*, actor: User, job: ExportJob, name: str, now: dt.datetime) -> None:
+    """Record who took a file of an export with identity numbers, and when (the audit chain)."""
+    audit.record(actor=actor, action="dataport.export.downloaded", obj=job, now=now, object_label=name,
+                 changes={"file": name, "rows": job.manifest.get("row_count")})  # fmt: skip
 
 
 def _enqueue_export(job_id: str) -> None:
